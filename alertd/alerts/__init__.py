@@ -1,0 +1,1 @@
+"""Alerts: lifecycle pending -> firing -> resolved, and the store of active alerts."""

@@ -1,0 +1,117 @@
+"""Turn verdicts into transitions: ``for`` before firing, ``keep_firing_for`` before resolving.
+
+Timers run on event time. They live in a heap, so advancing the clock costs only the
+timers that are due, not a scan of every alert.
+"""
+
+from __future__ import annotations
+
+import heapq
+from dataclasses import dataclass, field
+
+from alertd.alerts.model import AlertState, Transition, fingerprint
+from alertd.detect.engine import Observation, SeriesKey
+from alertd.detect.rule import CompiledRule
+
+
+@dataclass(slots=True)
+class _Track:
+    rule: CompiledRule
+    group: tuple[str, ...]
+    state: AlertState
+    since: float
+    """When the current pending or firing episode started."""
+    fingerprint: str
+    value: float | None = None
+    context: dict[str, object] = field(default_factory=dict)
+    clearing: bool = False
+    generation: int = 0
+
+
+class Lifecycle:
+    def __init__(self) -> None:
+        self._tracks: dict[SeriesKey, _Track] = {}
+        self._timers: list[tuple[float, int, SeriesKey, int]] = []
+        self._seq = 0
+
+    def active(self) -> list[_Track]:
+        return list(self._tracks.values())
+
+    def observe(self, obs: Observation) -> Transition | None:
+        track = self._tracks.get(obs.key)
+        if obs.verdict.active:
+            return self._on_active(obs, track)
+        if track is None:
+            return None
+        track.value = obs.verdict.value
+        return self._on_clear(obs, track)
+
+    def advance(self, now: float) -> list[Transition]:
+        """Fire timers due at or before ``now``; each transition is stamped with its due time."""
+        out = []
+        while self._timers and self._timers[0][0] <= now:
+            due, _, key, generation = heapq.heappop(self._timers)
+            track = self._tracks.get(key)
+            if track is None or track.generation != generation:
+                continue
+            if track.state is AlertState.PENDING:
+                track.state = AlertState.FIRING
+                track.generation += 1
+                out.append(self._transition(track, AlertState.FIRING, due))
+            elif track.clearing:
+                out.append(self._end(key, track, AlertState.RESOLVED, due))
+        return out
+
+    def _on_active(self, obs: Observation, track: _Track | None) -> Transition | None:
+        rule = obs.rule
+        if track is None:
+            labels = obs.labels
+            track = _Track(
+                rule, obs.group, AlertState.PENDING, obs.at, fingerprint(rule.name, labels)
+            )
+            self._tracks[obs.key] = track
+            track.value, track.context = obs.verdict.value, dict(obs.verdict.context)
+            if rule.spec.for_ <= 0:
+                track.state = AlertState.FIRING
+                return self._transition(track, AlertState.FIRING, obs.at)
+            self._schedule(obs.key, track, obs.at + rule.spec.for_)
+            return self._transition(track, AlertState.PENDING, obs.at)
+        track.value, track.context = obs.verdict.value, dict(obs.verdict.context)
+        if track.clearing:
+            track.clearing = False
+            track.generation += 1
+        return None
+
+    def _on_clear(self, obs: Observation, track: _Track) -> Transition | None:
+        if track.state is AlertState.PENDING:
+            return self._end(obs.key, track, AlertState.INACTIVE, obs.at)
+        if track.clearing:
+            return None
+        keep = obs.rule.spec.keep_firing_for
+        if keep <= 0:
+            return self._end(obs.key, track, AlertState.RESOLVED, obs.at)
+        track.clearing = True
+        track.generation += 1
+        self._schedule(obs.key, track, obs.at + keep)
+        return None
+
+    def _schedule(self, key: SeriesKey, track: _Track, due: float) -> None:
+        self._seq += 1
+        heapq.heappush(self._timers, (due, self._seq, key, track.generation))
+
+    def _end(self, key: SeriesKey, track: _Track, state: AlertState, at: float) -> Transition:
+        del self._tracks[key]
+        return self._transition(track, state, at)
+
+    @staticmethod
+    def _transition(track: _Track, state: AlertState, at: float) -> Transition:
+        return Transition(
+            rule=track.rule.name,
+            labels=dict(zip(track.rule.group_by, track.group, strict=True)),
+            state=state,
+            at=at,
+            fingerprint=track.fingerprint,
+            started_at=track.since,
+            value=track.value,
+            context=track.context,
+        )

@@ -1,0 +1,30 @@
+"""``alertd run``: the daemon, with signal handling at the entry point."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+import sys
+
+from alertd.config import ConfigProblems, load_config
+from alertd.daemon import Daemon
+from alertd.observe.logging import configure_logging
+
+
+def run(config_path: str) -> int:
+    try:
+        loaded = load_config(config_path)
+    except ConfigProblems as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    configure_logging(loaded.config.logging.level, loaded.config.logging.format)
+    asyncio.run(_serve(Daemon(loaded)))
+    return 0
+
+
+async def _serve(daemon: Daemon) -> None:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    await daemon.run(stop)

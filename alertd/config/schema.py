@@ -1,0 +1,158 @@
+"""The main configuration file (``alertd.yml``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
+
+from alertd.config.durations import Duration
+from alertd.config.rules import RuleSpec
+from alertd.matching import compile_matcher
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+class TopicConfig(Strict):
+    name: str
+    decoder: str = "alertd"
+
+    @field_validator("decoder")
+    @classmethod
+    def _known_decoder(cls, name: str) -> str:
+        from alertd.ingest.decoders import get_decoder
+
+        get_decoder(name)
+        return name
+
+
+class KafkaConfig(Strict):
+    bootstrap_servers: str = "embedded"
+    """``host:port[,host:port]``, or ``embedded`` to start the bundled Tansu broker."""
+    group_id: str = "alertd"
+    client_id: str = "alertd"
+    topics: list[TopicConfig] = Field(default_factory=lambda: [TopicConfig(name="alertd.events")])
+    dlq_topic: str = "alertd.dlq"
+    partitions: int = Field(default=3, ge=1, le=1024)
+    """Partitions for topics alertd creates itself (events in embedded mode, DLQ)."""
+    max_batch: int = Field(default=500, ge=1, le=100_000)
+    session_timeout: Duration = 10.0
+    """Consumer group session timeout; a new member also waits this long to join."""
+    heartbeat_interval: Duration = 3.0
+
+
+class HttpConfig(Strict):
+    listen: str = "127.0.0.1:9464"
+    token: SecretStr | None = None
+    token_env: str | None = None
+    token_file: str | None = None
+
+    @property
+    def host_port(self) -> tuple[str, int]:
+        host, _, port = self.listen.rpartition(":")
+        return host.strip("[]") or "0.0.0.0", int(port)
+
+    @field_validator("listen")
+    @classmethod
+    def _valid_listen(cls, value: str) -> str:
+        _, sep, port = value.rpartition(":")
+        if not sep or not port.isdigit() or not 0 <= int(port) <= 65535:
+            raise ValueError(f"listen must be HOST:PORT, got {value!r}")
+        return value
+
+
+class SmtpConfig(Strict):
+    host: str = "localhost"
+    port: int = Field(default=25, ge=0, le=65535)
+    username: str | None = None
+    password: SecretStr | None = None
+    password_env: str | None = None
+    password_file: str | None = None
+    starttls: bool = False
+    tls: bool = False
+    timeout: Duration = 10.0
+
+
+class EmailConfig(Strict):
+    to: list[str] = Field(min_length=1)
+    from_: str = Field(default="alertd@localhost", alias="from")
+    smtp: SmtpConfig | None = None
+    subject: str | None = None
+    text: str | None = None
+    html: str | None = None
+    send_resolved: bool = True
+
+
+class ReceiverConfig(Strict):
+    name: str
+    email_configs: list[EmailConfig] = Field(default_factory=list)
+
+
+class RouteConfig(Strict):
+    receiver: str | None = None
+    match: dict[str, str] = Field(default_factory=dict)
+    continue_: bool = Field(default=False, alias="continue")
+    routes: list[RouteConfig] = Field(default_factory=list)
+
+    @field_validator("match")
+    @classmethod
+    def _patterns_compile(cls, match: dict[str, str]) -> dict[str, str]:
+        for key, pattern in match.items():
+            compile_matcher(key, pattern)
+        return match
+
+
+class RetryConfig(Strict):
+    attempts: int = Field(default=10, ge=1, le=1000)
+    initial_backoff: Duration = 0.5
+    max_backoff: Duration = 300.0
+    timeout: Duration = 10.0
+
+
+class NotifyConfig(Strict):
+    retry: RetryConfig = Field(default_factory=RetryConfig)
+    queue_size: int = Field(default=10_000, ge=1)
+    workers: int = Field(default=4, ge=1, le=256)
+
+
+class DetectConfig(Strict):
+    clock_tick: Duration = 1.0
+    """How often clock-driven work (``for``, absent, resolve timers) is evaluated."""
+    idle_lag: Duration = 5.0
+    """With no events, event time is assumed to trail wall time by this much."""
+
+
+class LoggingConfig(Strict):
+    level: Literal["debug", "info", "warning", "error"] = "info"
+    format: Literal["json", "console"] = "json"
+
+
+class Config(Strict):
+    kafka: KafkaConfig = Field(default_factory=KafkaConfig)
+    http: HttpConfig = Field(default_factory=HttpConfig)
+    smtp: SmtpConfig = Field(default_factory=SmtpConfig)
+    rule_files: list[str] = Field(default_factory=list)
+    templates_dir: str | None = None
+    route: RouteConfig = Field(default_factory=RouteConfig)
+    receivers: list[ReceiverConfig] = Field(default_factory=list)
+    notify: NotifyConfig = Field(default_factory=NotifyConfig)
+    detect: DetectConfig = Field(default_factory=DetectConfig)
+    logging: LoggingConfig = Field(default_factory=LoggingConfig)
+
+
+class LoadedConfig(BaseModel):
+    """A validated config with its rules, ready to run."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True, frozen=True)
+
+    path: Path
+    config: Config
+    rules: list[RuleSpec]
+    api_token: SecretStr | None = None
+
+    @property
+    def base_dir(self) -> Path:
+        return self.path.parent

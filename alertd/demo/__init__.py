@@ -1,0 +1,1 @@
+"""``alertd demo``: the whole flow on a laptop, no infrastructure needed."""

@@ -1,0 +1,1 @@
+"""Detect: rules, detectors and the event-time engine that evaluates them."""

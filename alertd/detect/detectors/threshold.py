@@ -1,0 +1,59 @@
+"""threshold: fire while the value is above (or below) a level.
+
+``reset`` adds hysteresis: once active, the condition clears only when the value
+crosses back past ``reset``, which stops an alert from chattering around the level.
+"""
+
+from __future__ import annotations
+
+import math
+
+from pydantic import model_validator
+
+from alertd.detect.detectors.base import DetectorParams, DetectorType, NoTick, Verdict, register
+
+
+class ThresholdParams(DetectorParams):
+    above: float | None = None
+    below: float | None = None
+    reset: float | None = None
+
+    @model_validator(mode="after")
+    def _one_direction(self) -> ThresholdParams:
+        if (self.above is None) == (self.below is None):
+            raise ValueError("threshold needs exactly one of 'above' or 'below'")
+        if self.reset is not None:
+            if self.above is not None and self.reset > self.above:
+                raise ValueError("reset must not be higher than 'above'")
+            if self.below is not None and self.reset < self.below:
+                raise ValueError("reset must not be lower than 'below'")
+        return self
+
+
+class ThresholdSeries(NoTick):
+    __slots__ = ("_active", "_level", "_reset", "_sign")
+
+    def __init__(self, params: ThresholdParams) -> None:
+        self._sign = 1.0 if params.above is not None else -1.0
+        level = params.above if params.above is not None else params.below
+        assert level is not None
+        self._level = self._sign * level
+        self._reset = self._level if params.reset is None else self._sign * params.reset
+        self._active = False
+
+    def observe(self, t: float, value: float | None) -> Verdict | None:
+        if value is None or math.isnan(value):
+            return None
+        signed = self._sign * value
+        self._active = signed > (self._reset if self._active else self._level)
+        return Verdict(self._active, value)
+
+
+register(
+    DetectorType(
+        name="threshold",
+        params=ThresholdParams,
+        build=lambda p: lambda: ThresholdSeries(p),
+        doc="Value above/below a level, with optional reset level (hysteresis).",
+    )
+)

@@ -1,0 +1,1 @@
+"""The embedded Kafka-protocol broker behind ``bootstrap_servers: embedded``."""

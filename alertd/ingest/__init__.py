@@ -1,0 +1,1 @@
+"""Ingest: Kafka consumer group, per-topic decoders, dead-letter queue."""

@@ -1,0 +1,111 @@
+"""Decoders turn a Kafka record value into events; one decoder is chosen per topic.
+
+A decoder raises :class:`DecodeError` with a reason the DLQ record will carry, so a
+bad record is explained rather than dropped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Annotated, Any
+
+import msgspec
+
+from alertd.ingest.event import Event, EventKind
+
+Decoder = Callable[[bytes], list[Event]]
+
+
+class DecodeError(Exception):
+    """The record cannot become an event; ``str(exc)`` is the reason.
+
+    ``kind`` is a short metric label: ``malformed`` (not JSON), ``invalid`` (JSON of the
+    wrong shape), ``too_large`` or ``empty``.
+    """
+
+    def __init__(self, reason: str, kind: str = "invalid") -> None:
+        super().__init__(reason)
+        self.kind = kind
+
+
+MAX_RECORD_BYTES = 1_048_576
+
+Timestamp = Annotated[datetime, msgspec.Meta(tz=True)] | float
+
+
+class _WireEvent(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    time: Timestamp
+    kind: EventKind
+    name: Annotated[str, msgspec.Meta(min_length=1, max_length=512)]
+    value: float | None = None
+    labels: dict[str, str] = msgspec.field(default_factory=dict)
+    attributes: dict[str, Any] = msgspec.field(default_factory=dict)
+
+
+_wire_decoder = msgspec.json.Decoder(_WireEvent)
+_wire_list_decoder = msgspec.json.Decoder(list[_WireEvent])
+
+
+def to_epoch(value: datetime | float) -> float:
+    return value.timestamp() if isinstance(value, datetime) else float(value)
+
+
+def _to_event(wire: _WireEvent) -> Event:
+    try:
+        return Event(
+            time=to_epoch(wire.time),
+            kind=wire.kind,
+            name=wire.name,
+            value=wire.value,
+            labels=wire.labels,
+            attributes=wire.attributes,
+        )
+    except (ValueError, OverflowError) as exc:
+        raise DecodeError(str(exc)) from exc
+
+
+def decode_alertd(raw: bytes) -> list[Event]:
+    """Canonical alertd JSON: one event object, or an array of them."""
+    if len(raw) > MAX_RECORD_BYTES:
+        raise DecodeError(f"record of {len(raw)} bytes exceeds {MAX_RECORD_BYTES}", "too_large")
+    if not raw.strip():
+        raise DecodeError("empty record", "empty")
+    try:
+        if raw.lstrip()[:1] == b"[":
+            return [_to_event(w) for w in _wire_list_decoder.decode(raw)]
+        return [_to_event(_wire_decoder.decode(raw))]
+    except msgspec.ValidationError as exc:
+        raise DecodeError(str(exc), "invalid") from exc
+    except msgspec.DecodeError as exc:
+        raise DecodeError(str(exc), "malformed") from exc
+    except RecursionError as exc:
+        raise DecodeError("JSON nested too deeply", "malformed") from exc
+
+
+DECODERS: dict[str, Decoder] = {"alertd": decode_alertd}
+"""Decoder names usable as ``kafka.topics[].decoder``."""
+
+
+def get_decoder(name: str) -> Decoder:
+    try:
+        return DECODERS[name]
+    except KeyError:
+        known = ", ".join(sorted(DECODERS))
+        raise ValueError(f"unknown decoder {name!r}; known decoders: {known}") from None
+
+
+def encode_event(event: Event) -> bytes:
+    """Canonical JSON for an event (RFC 3339 time), as producers should write it."""
+    from datetime import UTC
+
+    stamp = datetime.fromtimestamp(event.time, UTC).isoformat().replace("+00:00", "Z")
+    payload = {
+        "time": stamp,
+        "kind": event.kind,
+        "name": event.name,
+        "value": event.value,
+        "labels": event.labels,
+        "attributes": event.attributes,
+    }
+    return msgspec.json.encode(payload)

@@ -1,0 +1,1 @@
+"""Notify: channels, templates, retries and the delivery log."""

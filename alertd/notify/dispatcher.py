@@ -1,0 +1,162 @@
+"""Deliver notifications without ever blocking event consumption.
+
+``submit`` only enqueues (bounded queues). Workers send each (notification, channel)
+pair once, retrying with backoff; every outcome is counted. The delivery log skips
+pairs already delivered, which is what makes replays safe.
+
+Deliveries are sharded by alert fingerprint, one queue per worker, so the firing and
+the resolved notice of one alert always arrive in that order.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import structlog
+
+from alertd.notify.channels.base import Channel, DeliveryError
+from alertd.notify.delivery_log import DeliveryLog
+from alertd.notify.notification import Notification
+from alertd.notify.retry import Backoff
+from alertd.observe.listener import PipelineListener
+from alertd.observe.metrics import Metrics
+
+log = structlog.get_logger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class _Delivery:
+    notification: Notification
+    channel: Channel
+    key: str
+
+
+class Dispatcher:
+    def __init__(
+        self,
+        receivers: Mapping[str, Sequence[Channel]],
+        metrics: Metrics,
+        backoff: Backoff,
+        *,
+        timeout: float = 10.0,
+        queue_size: int = 10_000,
+        workers: int = 4,
+        delivery_log: DeliveryLog | None = None,
+        listener: PipelineListener | None = None,
+    ) -> None:
+        self._receivers = receivers
+        self._metrics = metrics
+        self._backoff = backoff
+        self._timeout = timeout
+        per_worker = max(1, queue_size // workers)
+        self._queues: list[asyncio.Queue[_Delivery]] = [
+            asyncio.Queue(maxsize=per_worker) for _ in range(workers)
+        ]
+        self._workers: list[asyncio.Task[None]] = []
+        self.delivery_log = delivery_log or DeliveryLog()
+        self._listener = listener or PipelineListener()
+        self._in_flight: set[str] = set()
+
+    def start(self) -> None:
+        self._workers = [
+            asyncio.create_task(self._work(queue), name=f"notify-worker-{i}")
+            for i, queue in enumerate(self._queues)
+        ]
+
+    def queued(self) -> int:
+        return sum(q.qsize() for q in self._queues)
+
+    async def submit(self, notification: Notification) -> None:
+        """Queue every channel of the receiver; waits only if the queue is full."""
+        for index, channel in enumerate(self._receivers.get(notification.receiver, ())):
+            if not channel.wants(notification):
+                continue
+            key = f"{notification.id}/{index}"
+            if key in self.delivery_log or key in self._in_flight:
+                self._metrics.notifications.labels(channel.kind, "duplicate").inc()
+                continue
+            self._in_flight.add(key)
+            shard = hash(notification.alert.fingerprint) % len(self._queues)
+            await self._queues[shard].put(_Delivery(notification, channel, key))
+            self._metrics.queue_depth.set(self.queued())
+
+    async def drain(self, deadline: float) -> bool:
+        """Wait until every queued delivery finished or ``deadline`` seconds passed."""
+        try:
+            await asyncio.wait_for(asyncio.gather(*(q.join() for q in self._queues)), deadline)
+            return True
+        except TimeoutError:
+            log.warning("notify_drain_timeout", pending=self.queued())
+            return False
+
+    async def close(self) -> None:
+        for task in self._workers:
+            task.cancel()
+        await asyncio.gather(*self._workers, return_exceptions=True)
+        channels = {id(c): c for chans in self._receivers.values() for c in chans}
+        await asyncio.gather(*(c.close() for c in channels.values()), return_exceptions=True)
+
+    async def _work(self, queue: asyncio.Queue[_Delivery]) -> None:
+        while True:
+            delivery = await queue.get()
+            self._metrics.queue_depth.set(self.queued())
+            try:
+                await self._deliver(delivery)
+            except Exception:  # a bug in one channel must not kill the worker
+                log.exception("notify_worker_error", channel=delivery.channel.kind)
+            finally:
+                self._in_flight.discard(delivery.key)
+                queue.task_done()
+
+    async def _deliver(self, delivery: _Delivery) -> None:
+        notification, channel = delivery.notification, delivery.channel
+        for attempt in range(1, self._backoff.attempts + 1):
+            try:
+                async with asyncio.timeout(self._timeout):
+                    await channel.send(notification)
+            except (DeliveryError, TimeoutError) as exc:
+                error = (
+                    exc
+                    if isinstance(exc, DeliveryError)
+                    else DeliveryError("timeout", "send timed out")
+                )
+                self._metrics.notification_failures.labels(channel.kind, error.reason).inc()
+                last = attempt == self._backoff.attempts or not error.retryable
+                log.warning(
+                    "notification_failed",
+                    channel=channel.kind,
+                    receiver=notification.receiver,
+                    notification=notification.id,
+                    reason=error.reason,
+                    error=str(error),
+                    attempt=attempt,
+                    final=last,
+                )
+                if last:
+                    self._metrics.notifications.labels(channel.kind, "failed").inc()
+                    self._listener.failed(notification, channel.kind, error.reason)
+                    return
+                self._metrics.notifications.labels(channel.kind, "retried").inc()
+                await asyncio.sleep(self._backoff.delay(attempt, error.retry_after))
+                continue
+            self._record_success(delivery)
+            return
+
+    def _record_success(self, delivery: _Delivery) -> None:
+        notification, channel = delivery.notification, delivery.channel
+        now = time.time()
+        self.delivery_log.record(delivery.key, now)
+        self._metrics.notifications.labels(channel.kind, "sent").inc()
+        self._metrics.latency.labels(channel.kind).observe(max(0.0, now - notification.observed_at))
+        log.info(
+            "notification_sent",
+            channel=channel.kind,
+            receiver=notification.receiver,
+            notification=notification.id,
+            alert=notification.alert.rule,
+            status=notification.status,
+        )
+        self._listener.delivered(notification, channel.kind)

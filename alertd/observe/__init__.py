@@ -1,0 +1,1 @@
+"""Observe: Prometheus metrics, structured logs, pipeline listeners."""

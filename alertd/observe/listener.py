@@ -1,0 +1,19 @@
+"""Hooks into the pipeline for people watching it (the demo's timeline, tests)."""
+
+from __future__ import annotations
+
+from alertd.alerts.model import Transition
+from alertd.ingest.event import Event
+from alertd.notify.notification import Notification
+
+
+class PipelineListener:
+    """No-op base; override what you want to see."""
+
+    def event(self, topic: str, event: Event) -> None: ...
+
+    def transition(self, transition: Transition) -> None: ...
+
+    def delivered(self, notification: Notification, channel: str) -> None: ...
+
+    def failed(self, notification: Notification, channel: str, reason: str) -> None: ...

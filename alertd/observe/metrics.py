@@ -1,0 +1,72 @@
+"""Prometheus metrics of alertd itself.
+
+Each daemon owns a registry (not the global one), so tests and the demo can run
+several daemons in one process without metric clashes.
+"""
+
+from __future__ import annotations
+
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, Info
+
+from alertd import __version__
+
+LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300)
+
+
+class Metrics:
+    def __init__(self, registry: CollectorRegistry | None = None) -> None:
+        self.registry = registry or CollectorRegistry()
+        r = self.registry
+        Info("alertd_build", "alertd build information", registry=r).info({"version": __version__})
+        self.events_consumed = Counter(
+            "alertd_events_consumed_total", "Events decoded from Kafka", ["topic"], registry=r
+        )
+        self.events_rejected = Counter(
+            "alertd_events_rejected_total",
+            "Records that failed to decode and went to the dead-letter topic",
+            ["topic", "reason"],
+            registry=r,
+        )
+        self.consumer_lag = Gauge(
+            "alertd_consumer_lag",
+            "Records behind the partition end",
+            ["topic", "partition"],
+            registry=r,
+        )
+        self.alerts = Gauge("alertd_alerts", "Active alerts by state", ["state"], registry=r)
+        self.transitions = Counter(
+            "alertd_alert_transitions_total", "Alert state transitions", ["state"], registry=r
+        )
+        self.notifications = Counter(
+            "alertd_notifications_total",
+            "Notification attempts by channel and outcome (sent, failed, retried, duplicate)",
+            ["channel", "outcome"],
+            registry=r,
+        )
+        self.notification_failures = Counter(
+            "alertd_notification_failures_total",
+            "Failed delivery attempts by channel and reason",
+            ["channel", "reason"],
+            registry=r,
+        )
+        self.latency = Histogram(
+            "alertd_event_to_notification_seconds",
+            "From consuming the triggering event to a delivered notification",
+            ["channel"],
+            buckets=LATENCY_BUCKETS,
+            registry=r,
+        )
+        self.queue_depth = Gauge(
+            "alertd_notify_queue_depth", "Notifications waiting for a worker", registry=r
+        )
+        self.series = Gauge("alertd_series", "Live detector series", registry=r)
+        self.reload_ok = Gauge(
+            "alertd_config_last_reload_successful",
+            "1 if the last configuration load succeeded",
+            registry=r,
+        )
+        self.reload_time = Gauge(
+            "alertd_config_last_reload_success_timestamp_seconds",
+            "Time of the last successful configuration load",
+            registry=r,
+        )

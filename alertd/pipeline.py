@@ -1,0 +1,79 @@
+"""Events to notifications: evaluate per partition, update alerts, route, queue.
+
+The pipeline is the glue between the stages; each stage does its own job:
+``Evaluator`` (detect + lifecycle) -> ``AlertStore`` -> ``Route`` -> ``Dispatcher``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from alertd.alerts.evaluator import Evaluator
+from alertd.alerts.model import AlertState, Transition
+from alertd.alerts.store import AlertStore
+from alertd.config.rules import RuleSpec
+from alertd.ingest.event import Event
+from alertd.notify.dispatcher import Dispatcher
+from alertd.notify.notification import Notification
+from alertd.observe.listener import PipelineListener
+from alertd.observe.metrics import Metrics
+from alertd.route.tree import Route
+
+NOTIFYING = frozenset({AlertState.FIRING, AlertState.RESOLVED})
+
+
+class Pipeline:
+    def __init__(
+        self,
+        rules: Sequence[RuleSpec],
+        store: AlertStore,
+        route: Route,
+        dispatcher: Dispatcher,
+        metrics: Metrics,
+        listener: PipelineListener | None = None,
+    ) -> None:
+        self._rules = rules
+        self._store = store
+        self._route = route
+        self._dispatcher = dispatcher
+        self._metrics = metrics
+        self._listener = listener or PipelineListener()
+        self._evaluators: dict[tuple[str, int], Evaluator] = {}
+        self._last_event_wall: dict[tuple[str, int], float] = {}
+
+    async def handle(
+        self, topic: str, partition: int, events: Sequence[Event], received_at: float
+    ) -> None:
+        evaluator = self._evaluator(topic, partition)
+        self._last_event_wall[(topic, partition)] = received_at
+        for event in events:
+            self._listener.event(topic, event)
+            for transition in evaluator.process(event):
+                await self._on_transition(transition, received_at)
+
+    async def tick(self, now: float, idle_lag: float) -> None:
+        """Advance event time on quiet partitions so timers fire without new events."""
+        for key, evaluator in self._evaluators.items():
+            if now - self._last_event_wall.get(key, 0.0) < idle_lag:
+                continue
+            for transition in evaluator.advance(now - idle_lag):
+                await self._on_transition(transition, now)
+        self._metrics.series.set(sum(e.engine.series_count for e in self._evaluators.values()))
+
+    def _evaluator(self, topic: str, partition: int) -> Evaluator:
+        key = (topic, partition)
+        evaluator = self._evaluators.get(key)
+        if evaluator is None:
+            evaluator = self._evaluators[key] = Evaluator(self._rules)
+        return evaluator
+
+    async def _on_transition(self, transition: Transition, observed_at: float) -> None:
+        self._metrics.transitions.labels(str(transition.state)).inc()
+        self._listener.transition(transition)
+        alert = self._store.apply(transition)
+        for state, count in self._store.count_by_state().items():
+            self._metrics.alerts.labels(str(state)).set(count)
+        if transition.state not in NOTIFYING:
+            return
+        for receiver in self._route.receivers_for(alert.labels):
+            await self._dispatcher.submit(Notification.create(receiver, alert, observed_at))

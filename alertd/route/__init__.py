@@ -1,0 +1,1 @@
+"""Route: which receivers hear about an alert."""

@@ -1,0 +1,1 @@
+"""Real peers for tests: Kafka (Tansu), SMTP (aiosmtpd), HTTP receivers (aiohttp)."""
