@@ -1,11 +1,19 @@
-"""Command line: ``alertd run|check|backtest|demo``."""
+"""Command line entry point. Each subcommand lives in ``alertd.commands.<name>``.
+
+A command module exposes ``register(subparsers)``, which adds its parser and sets
+``handler`` to a function taking the parsed arguments and returning the exit code.
+"""
 
 from __future__ import annotations
 
 import argparse
+import importlib
 from collections.abc import Sequence
 
 from alertd import __version__
+
+COMMANDS = ("run", "check", "backtest", "demo")
+"""Modules under alertd.commands, in the order ``alertd --help`` lists them."""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -14,39 +22,13 @@ def build_parser() -> argparse.ArgumentParser:
         description="Proactive alerting: Kafka events in, pages and customer notices out.",
     )
     parser.add_argument("--version", action="version", version=f"alertd {__version__}")
-    sub = parser.add_subparsers(dest="command", required=True)
-
-    run = sub.add_parser("run", help="run the daemon")
-    run.add_argument("-c", "--config", required=True)
-
-    check = sub.add_parser("check", help="validate config, rules and templates")
-    check.add_argument("-c", "--config", required=True)
-
-    backtest = sub.add_parser("backtest", help="replay events through the rules, print transitions")
-    backtest.add_argument("-c", "--config", required=True)
-    backtest.add_argument("--events", required=True, help="a .jsonl file of events")
-
-    demo = sub.add_parser("demo", help="embedded broker + scenario: watch the whole flow")
-    demo.add_argument("--speed", type=float, default=1.0, help="run the scenario faster (>1)")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for name in COMMANDS:
+        importlib.import_module(f"alertd.commands.{name}").register(sub)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    if args.command == "run":
-        from alertd.commands.run import run
-
-        return run(args.config)
-    if args.command == "check":
-        from alertd.commands.check import check
-
-        return check(args.config)
-    if args.command == "backtest":
-        from alertd.commands.backtest import backtest
-
-        return backtest(args.config, args.events)
-    if args.command == "demo":
-        from alertd.demo.runner import demo
-
-        return demo(speed=args.speed)
-    raise AssertionError(args.command)
+    code: int = args.handler(args)
+    return code

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from alertd.alerts.evaluator import Evaluator
+from alertd.alerts.incidents import IncidentStore
 from alertd.alerts.model import AlertState, Transition
 from alertd.alerts.store import AlertStore
 from alertd.config.rules import RuleSpec
@@ -34,6 +35,7 @@ class Pipeline:
     ) -> None:
         self._rules = rules
         self._store = store
+        self.incidents = IncidentStore()
         self._route = route
         self._dispatcher = dispatcher
         self._metrics = metrics
@@ -71,6 +73,7 @@ class Pipeline:
         self._metrics.transitions.labels(str(transition.state)).inc()
         self._listener.transition(transition)
         alert = self._store.apply(transition)
+        self.incidents.apply(alert, transition.at)
         for state, count in self._store.count_by_state().items():
             self._metrics.alerts.labels(str(state)).set(count)
         if transition.state not in NOTIFYING:

@@ -6,7 +6,7 @@ import sys
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 import msgspec
 
@@ -50,3 +50,12 @@ def backtest(config_path: str, events_path: str, out: TextIO = sys.stdout) -> in
     summary = ", ".join(f"{n} {state}" for state, n in sorted(counts.items())) or "no transitions"
     print(f"backtest: {summary}", file=sys.stderr)
     return 0
+
+
+def register(sub: Any) -> None:
+    parser = sub.add_parser(
+        "backtest", help="replay a .jsonl file of events through the rules; print transitions"
+    )
+    parser.add_argument("-c", "--config", required=True, help="path to alertd.yml")
+    parser.add_argument("--events", required=True, help="a .jsonl file, one event per line")
+    parser.set_defaults(handler=lambda args: backtest(args.config, args.events))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from typing import Any
 
 from alertd.config import ConfigProblems, load_config
 
@@ -19,3 +20,9 @@ def check(config_path: str) -> int:
         f"{loaded.path}: OK ({len(loaded.rules)} rules, {len(loaded.config.receivers)} receivers)"
     )
     return 0
+
+
+def register(sub: Any) -> None:
+    parser = sub.add_parser("check", help="validate config, rules and templates (PATH:LINE errors)")
+    parser.add_argument("-c", "--config", required=True, help="path to alertd.yml")
+    parser.set_defaults(handler=lambda args: check(args.config))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import signal
 import sys
+from typing import Any
 
 from alertd.config import ConfigProblems, load_config
 from alertd.daemon import Daemon
@@ -28,3 +29,9 @@ async def _serve(daemon: Daemon) -> None:
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
     await daemon.run(stop)
+
+
+def register(sub: Any) -> None:
+    parser = sub.add_parser("run", help="run the daemon")
+    parser.add_argument("-c", "--config", required=True, help="path to alertd.yml")
+    parser.set_defaults(handler=lambda args: run(args.config))
