@@ -27,18 +27,34 @@ def load_config(path: str | Path) -> LoadedConfig:
     """Load ``path`` and everything it references; raise ConfigProblems on any error."""
     path = Path(path)
     doc = load_yaml(path)
-    config = validate_model(Config, doc)
     errors: list[ConfigError] = []
-    token = _resolve_secrets(config, doc, errors)
-    rules = list(_load_rule_files(config, path.parent, errors))
-    errors.extend(_check_references(config, doc))
+    config: Config | None = None
+    try:
+        config = validate_model(Config, doc)
+    except ConfigProblems as exc:
+        errors.extend(exc.errors)
+    # Rule files are checked even when the main file has problems, so one run of
+    # `alertd check` reports everything there is to fix.
+    patterns = config.rule_files if config else _raw_rule_files(doc.data)
+    rules = list(_load_rule_files(patterns, path.parent, errors))
     from alertd.config.semantic import check_rules, check_templates
 
     errors.extend(check_rules(rules))
+    if config is None:
+        raise ConfigProblems(errors)
+    token = _resolve_secrets(config, doc, errors)
+    errors.extend(_check_references(config, doc))
     errors.extend(check_templates(config, rules, doc, path.parent))
     if errors:
         raise ConfigProblems(errors)
     return LoadedConfig(path=path, config=config, rules=[r.spec for r in rules], api_token=token)
+
+
+def _raw_rule_files(data: Any) -> list[str]:
+    raw = data.get("rule_files") if isinstance(data, dict) else None
+    if isinstance(raw, list) and all(isinstance(p, str) for p in raw):
+        return raw
+    return []
 
 
 def validate_model(model: type[M], doc: YamlDocument, loc: Sequence[str | int] = ()) -> M:
@@ -78,9 +94,9 @@ class LocatedRule:
 
 
 def _load_rule_files(
-    config: Config, base: Path, errors: list[ConfigError]
+    patterns: Sequence[str], base: Path, errors: list[ConfigError]
 ) -> Iterable[LocatedRule]:
-    for pattern in config.rule_files:
+    for pattern in patterns:
         full = pattern if Path(pattern).is_absolute() else str(base / pattern)
         matches = sorted(glob.glob(full))
         if not matches and not glob.has_magic(pattern):

@@ -10,6 +10,15 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 from alertd.config.durations import Duration
 from alertd.config.rules import RuleSpec
 from alertd.matching import compile_matcher
+from alertd.route.config import (
+    EscalationPolicyConfig,
+    InhibitRuleConfig,
+    PagerDutyConfig,
+    SilencesConfig,
+    SlackConfig,
+    TimeIntervalConfig,
+    WebhookConfig,
+)
 
 
 class Strict(BaseModel):
@@ -89,6 +98,9 @@ class EmailConfig(Strict):
 class ReceiverConfig(Strict):
     name: str
     email_configs: list[EmailConfig] = Field(default_factory=list)
+    pagerduty_configs: list[PagerDutyConfig] = Field(default_factory=list)
+    slack_configs: list[SlackConfig] = Field(default_factory=list)
+    webhook_configs: list[WebhookConfig] = Field(default_factory=list)
 
 
 class RouteConfig(Strict):
@@ -96,6 +108,16 @@ class RouteConfig(Strict):
     match: dict[str, str] = Field(default_factory=dict)
     continue_: bool = Field(default=False, alias="continue")
     routes: list[RouteConfig] = Field(default_factory=list)
+    # Paging (alertd.route): unset values are inherited from the parent route.
+    group_by: list[str] | None = None
+    group_wait: Duration | None = None
+    group_interval: Duration | None = None
+    repeat_interval: Duration | None = None
+    immediate_severities: list[str] | None = None
+    """Severities whose first page skips ``group_wait`` (default: critical)."""
+    mute_time_intervals: list[str] = Field(default_factory=list)
+    active_time_intervals: list[str] = Field(default_factory=list)
+    escalation: str | None = None
 
     @field_validator("match")
     @classmethod
@@ -141,6 +163,12 @@ class Config(Strict):
     notify: NotifyConfig = Field(default_factory=NotifyConfig)
     detect: DetectConfig = Field(default_factory=DetectConfig)
     logging: LoggingConfig = Field(default_factory=LoggingConfig)
+    # Paging (alertd.route): see docs/routing.md.
+    inhibit_rules: list[InhibitRuleConfig] = Field(default_factory=list)
+    time_intervals: list[TimeIntervalConfig] = Field(default_factory=list)
+    escalation_policies: list[EscalationPolicyConfig] = Field(default_factory=list)
+    silences: SilencesConfig = Field(default_factory=SilencesConfig)
+    external_url: str = "http://localhost:9464"
 
 
 class LoadedConfig(BaseModel):

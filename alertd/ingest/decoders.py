@@ -51,10 +51,21 @@ def to_epoch(value: datetime | float) -> float:
     return value.timestamp() if isinstance(value, datetime) else float(value)
 
 
+MIN_TIME = -62_135_596_800.0
+MAX_TIME = 253_402_300_799.0
+"""Event time must be a date in years 1-9999 so every stage can format it as RFC 3339."""
+
+
 def _to_event(wire: _WireEvent) -> Event:
     try:
+        epoch = to_epoch(wire.time)
+        if not MIN_TIME <= epoch <= MAX_TIME:
+            raise ValueError(
+                f"time {wire.time!r} is outside the years 1-9999; "
+                "send RFC 3339 or epoch seconds"
+            )
         return Event(
-            time=to_epoch(wire.time),
+            time=epoch,
             kind=wire.kind,
             name=wire.name,
             value=wire.value,
@@ -73,7 +84,10 @@ def decode_alertd(raw: bytes) -> list[Event]:
         raise DecodeError("empty record", "empty")
     try:
         if raw.lstrip()[:1] == b"[":
-            return [_to_event(w) for w in _wire_list_decoder.decode(raw)]
+            events = [_to_event(w) for w in _wire_list_decoder.decode(raw)]
+            if not events:
+                raise DecodeError("empty array: the record holds no events", "empty")
+            return events
         return [_to_event(_wire_decoder.decode(raw))]
     except msgspec.ValidationError as exc:
         raise DecodeError(str(exc), "invalid") from exc

@@ -2,7 +2,13 @@
 
 A detector is configured once per rule and creates a small per-series object. Series
 objects must be deterministic functions of the (time, value) points they see, so the
-daemon and ``alertd backtest`` agree, and must keep O(1) memory per series.
+daemon and ``alertd backtest`` agree, and must keep bounded memory per series.
+
+Clock-driven series (absent, flatline, windows that drain) also answer ``tick``; they
+say when they next need the clock through ``next_due`` so the engine wakes only the
+series that are due, and they stamp their verdict with the exact event time it
+became true (``Verdict.at``), so the result does not depend on how often the clock is
+ticked (a daemon ticks on wall-clock cadence, a backtest on the next event).
 """
 
 from __future__ import annotations
@@ -13,6 +19,8 @@ from typing import Any, Protocol
 
 from pydantic import BaseModel, ConfigDict
 
+from alertd.config.rules import EventMatch
+
 
 @dataclass(frozen=True, slots=True)
 class Verdict:
@@ -22,6 +30,8 @@ class Verdict:
     value: float | None = None
     context: Mapping[str, Any] = field(default_factory=dict)
     """Extra facts for templates, e.g. a trend's predicted crossing time."""
+    at: float | None = None
+    """Event time the verdict holds from, when it differs from the triggering point/tick."""
 
 
 class SeriesDetector(Protocol):
@@ -30,6 +40,16 @@ class SeriesDetector(Protocol):
 
     def tick(self, now: float) -> Verdict | None:
         """Clock advanced to ``now`` without a point; clock-driven detectors answer."""
+
+    def next_due(self) -> float | None:
+        """Earliest event time at which ``tick`` could change the verdict (None: never)."""
+
+
+class StreamDetector(SeriesDetector, Protocol):
+    """A series fed by several named event streams (ratio numerator/denominator...)."""
+
+    def observe_stream(self, stream: str, t: float, value: float | None) -> Verdict | None:
+        """Feed one point of ``stream``."""
 
 
 class DetectorParams(BaseModel):
@@ -41,6 +61,14 @@ class DetectorParams(BaseModel):
 SeriesFactory = Callable[[], SeriesDetector]
 
 
+def no_streams(params: Any) -> dict[str, EventMatch]:
+    return {}
+
+
+def no_members(params: Any) -> tuple[str, ...]:
+    return ()
+
+
 @dataclass(frozen=True, slots=True)
 class DetectorType:
     """A registered detector: its parameters and how to build series for one rule."""
@@ -50,6 +78,10 @@ class DetectorType:
     build: Callable[[Any], SeriesFactory]
     clock_driven: bool = False
     doc: str = ""
+    streams: Callable[[Any], dict[str, EventMatch]] = no_streams
+    """Named extra selectors (ANDed with the rule's ``match``) that feed the series."""
+    members: Callable[[Any], tuple[str, ...]] = no_members
+    """Names of other rules whose verdicts feed this one (all_of / any_of)."""
 
 
 REGISTRY: dict[str, DetectorType] = {}
@@ -60,10 +92,18 @@ def register(detector: DetectorType) -> DetectorType:
     return detector
 
 
+def is_missing(value: float | None) -> bool:
+    """No usable number: absent or NaN (a NaN must never poison running sums)."""
+    return value is None or value != value
+
+
 class NoTick:
     """Mixin for detectors that only react to points."""
 
     __slots__ = ()
 
     def tick(self, now: float) -> Verdict | None:
+        return None
+
+    def next_due(self) -> float | None:
         return None

@@ -1,0 +1,150 @@
+"""Throughput: alertd (1,000 rules, 100k live series) against a bare aiokafka consumer loop.
+
+Both read the same pre-produced topic on the embedded Tansu broker in the same run; the
+clock starts at each consumer's first record (group join excluded) and stops at its last.
+alertd runs as a whole Daemon (real KafkaIngest + Pipeline, no receivers), counted with
+a PipelineListener.
+
+    .venv/bin/python bench/throughput.py [--events 300000] [--rules 1000] [--series 100000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import itertools
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from common import Workload, bench_config, broker, create_topic, machine, produce, report
+
+from aiokafka import AIOKafkaConsumer
+from alertd.config import load_config
+from alertd.daemon import Daemon
+from alertd.ingest.event import Event
+from alertd.observe.listener import PipelineListener
+
+PARTITIONS = 4
+TIMEOUT = 180.0
+_groups = itertools.count()
+
+
+class Clock(PipelineListener):
+    """Counts events through the pipeline; notes the first and the ``expect``-th."""
+
+    def __init__(self, expect: int) -> None:
+        self.expect = expect
+        self.count = 0
+        self.first = 0.0
+        self.last = 0.0
+        self.done = asyncio.Event()
+
+    def event(self, topic: str, event: Event) -> None:
+        if self.count == 0:
+            self.first = time.perf_counter()
+        self.count += 1
+        if self.count == self.expect:
+            self.last = time.perf_counter()
+            self.done.set()
+
+
+async def raw_rate(bootstrap: str, topic: str, expect: int, max_records: int) -> dict[str, Any]:
+    """A bare consumer loop: fetch, count, nothing else (the ceiling for any consumer)."""
+    consumer = AIOKafkaConsumer(
+        topic,
+        bootstrap_servers=bootstrap,
+        group_id=f"raw-{next(_groups)}",
+        enable_auto_commit=False,
+        auto_offset_reset="earliest",
+        session_timeout_ms=2000,
+        heartbeat_interval_ms=500,
+    )
+    await consumer.start()
+    count, first = 0, 0.0
+    deadline = time.monotonic() + TIMEOUT
+    try:
+        while count < expect and time.monotonic() < deadline:
+            batch = await consumer.getmany(timeout_ms=200, max_records=max_records)
+            for records in batch.values():
+                if count == 0:
+                    first = time.perf_counter()
+                count += len(records)
+        last = time.perf_counter()
+    finally:
+        await consumer.stop()
+    return _rate(count, first, last)
+
+
+async def alertd_rate(
+    bootstrap: str, topic: str, workload: Workload, max_batch: int
+) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "alertd.yml"
+        (Path(tmp) / "rules.yml").write_text(workload.rules_yaml())
+        path.write_text(
+            bench_config(bootstrap, topic, f"alertd-{next(_groups)}", max_batch=max_batch)
+        )
+        clock = Clock(workload.events)
+        daemon = Daemon(load_config(path), listener=clock)
+        stop = asyncio.Event()
+        task = asyncio.create_task(daemon.run(stop))
+        try:
+            async with asyncio.timeout(TIMEOUT):
+                await clock.done.wait()
+        finally:
+            stop.set()
+            await asyncio.wait_for(task, 30)
+        series = sum(e.engine.series_count for e in daemon.pipeline._evaluators.values())
+    return {**_rate(clock.count, clock.first, clock.last), "live_series": series}
+
+
+def _rate(count: int, first: float, last: float) -> dict[str, Any]:
+    elapsed = max(last - first, 1e-9)
+    return {"events": count, "seconds": round(elapsed, 3), "per_second": round(count / elapsed)}
+
+
+async def main(args: argparse.Namespace) -> None:
+    workload = Workload(rules=args.rules, series=args.series, events=args.events)
+    async with broker() as bootstrap:
+        topic = "bench.throughput"
+        await create_topic(bootstrap, topic, PARTITIONS)
+        t0 = time.perf_counter()
+        await produce(bootstrap, topic, workload.records())
+        produce_s = time.perf_counter() - t0
+        print(f"produced {workload.events} events in {produce_s:.1f}s", flush=True)
+        raw = await raw_rate(bootstrap, topic, workload.events, args.max_batch)
+        print(f"raw aiokafka: {raw}", flush=True)
+        alertd = await alertd_rate(bootstrap, topic, workload, args.max_batch)
+        print(f"alertd: {alertd}", flush=True)
+        raw2 = await raw_rate(bootstrap, topic, workload.events, args.max_batch)
+        print(f"raw aiokafka (again): {raw2}", flush=True)
+    raw_best = max(raw["per_second"], raw2["per_second"])
+    report(
+        "throughput",
+        {
+            "machine": machine(),
+            "workload": {
+                "rules": workload.rules,
+                "series": workload.series,
+                "events": workload.events,
+                "partitions": PARTITIONS,
+                "max_batch": args.max_batch,
+            },
+            "produce_per_second": round(workload.events / produce_s),
+            "raw": [raw, raw2],
+            "alertd": alertd,
+            "ratio": round(alertd["per_second"] / raw_best, 3),
+            "target": 0.5,
+        },
+    )
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--events", type=int, default=300_000)
+    parser.add_argument("--rules", type=int, default=1000)
+    parser.add_argument("--series", type=int, default=100_000)
+    parser.add_argument("--max-batch", type=int, default=500)
+    asyncio.run(main(parser.parse_args()))
