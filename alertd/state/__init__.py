@@ -1,0 +1,1 @@
+"""State: changelog topics, restore on partition assignment (the Kafka Streams model)."""
