@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 from alertd import __version__
 
-COMMANDS = ("run", "check", "backtest", "demo")
+COMMANDS = ("run", "check", "backtest", "test", "demo", "routes", "silence", "replay")
 """Modules under alertd.commands, in the order ``alertd --help`` lists them."""
 
 

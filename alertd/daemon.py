@@ -14,19 +14,28 @@ import structlog
 from aiohttp import web
 from aiokafka import AIOKafkaProducer
 
+from alertd.alerts.silence_topic import attach_silence_topic
 from alertd.alerts.store import AlertStore
+from alertd.api.alertmanager import AlertmanagerFeed, add_alertmanager_route
+from alertd.api.reload import add_reload_route
 from alertd.api.server import build_app
+from alertd.config.reload import Reloader, rebase_store, swap_receivers, watch_files
 from alertd.config.schema import LoadedConfig
 from alertd.embedded.tansu import EmbeddedBroker
 from alertd.ingest.consumer import KafkaIngest
 from alertd.ingest.dlq import DeadLetters
+from alertd.ingest.security import describe, kafka_client_options
 from alertd.ingest.topics import ensure_topics
+from alertd.notices.wiring import CustomerNotices, with_customer_channels
+from alertd.notify.channels.http import HttpClient
 from alertd.notify.dispatcher import Dispatcher
 from alertd.notify.receivers import build_receivers
 from alertd.notify.retry import Backoff
 from alertd.observe.listener import PipelineListener
 from alertd.observe.metrics import Metrics
+from alertd.observe.systemd import SystemdNotifier
 from alertd.pipeline import Pipeline
+from alertd.route.paging import PagingOptions
 from alertd.route.tree import Route
 from alertd.templating import Templates
 
@@ -50,8 +59,12 @@ class Daemon:
         self.templates = Templates(templates_dir)
         self.store = AlertStore(loaded.rules, self.templates)
         retry = self.config.notify.retry
+        self.http_client = HttpClient()
+        """One HTTP session for all HTTP channels, closed on shutdown."""
         self.dispatcher = Dispatcher(
-            build_receivers(self.config, self.templates),
+            with_customer_channels(
+                build_receivers(self.config, self.templates, self.http_client), self.config
+            ),
             self.metrics,
             Backoff.from_config(retry),
             timeout=retry.timeout,
@@ -66,7 +79,12 @@ class Daemon:
             self.dispatcher,
             self.metrics,
             self.listener,
+            paging=PagingOptions.from_config(self.config),
         )
+        self.notices = CustomerNotices(
+            loaded, self.templates, self.dispatcher, Route.build(self.config.route), self.metrics
+        )
+        self.pipeline.notices = self.notices.service
         self.broker: EmbeddedBroker | None = None
         self.bootstrap_servers = self.config.kafka.bootstrap_servers
         self.ingest: KafkaIngest | None = None
@@ -74,6 +92,9 @@ class Daemon:
         self._http: web.AppRunner | None = None
         self.http_port: int | None = None
         self._stopping = False
+        self.client_options = kafka_client_options(self.config.kafka, loaded.base_dir)
+        self.reloader = Reloader(self)
+        self.notifier = SystemdNotifier.from_env()
 
     def ready(self) -> bool:
         return not self._stopping and self.ingest is not None and self.ingest.ready
@@ -87,11 +108,22 @@ class Daemon:
             self.bootstrap_servers,
             [*(t.name for t in kafka.topics), kafka.dlq_topic],
             kafka.partitions,
+            client_options=self.client_options,
         )
         self._producer = AIOKafkaProducer(
-            bootstrap_servers=self.bootstrap_servers, client_id=kafka.client_id, acks="all"
+            bootstrap_servers=self.bootstrap_servers,
+            client_id=kafka.client_id,
+            acks="all",
+            **self.client_options,
         )
         await self._producer.start()
+        await attach_silence_topic(
+            self.pipeline.paging.silences,
+            self._producer,
+            self.bootstrap_servers,
+            self.config.silences.topic,
+            self.client_options,
+        )
         self.dispatcher.start()
         self.ingest = KafkaIngest(
             kafka,
@@ -99,7 +131,9 @@ class Daemon:
             self.pipeline.handle,
             DeadLetters(self._producer, kafka.dlq_topic, self.metrics),
             self.metrics,
+            client_options=self.client_options,
         )
+        await self.notices.start(self.bootstrap_servers, kafka.partitions, self.client_options)
         await self.ingest.start()
         await self._start_http()
         self.metrics.reload_ok.set(1)
@@ -109,27 +143,69 @@ class Daemon:
             bootstrap_servers=self.bootstrap_servers,
             rules=len(self.loaded.rules),
             http_port=self.http_port,
+            **describe(kafka),
         )
+        self.notifier.ready()
 
     async def run(self, stop: asyncio.Event) -> None:
         """Start, work until ``stop`` is set, then shut down gracefully."""
         await self.start()
         assert self.ingest is not None
         ticker = asyncio.create_task(self._tick(stop), name="clock")
+        helpers = self._start_helpers(stop)
         try:
             await self.ingest.run(stop)
         finally:
-            ticker.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await ticker
+            for task in (ticker, *helpers):
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
             await self.shutdown()
+
+    def _start_helpers(self, stop: asyncio.Event) -> list[asyncio.Task[None]]:
+        """systemd watchdog pings and, if configured, the config file watcher."""
+        helpers = [asyncio.create_task(self.notifier.watchdog(stop), name="watchdog")]
+        if self.config.reload.watch:
+            watch = watch_files(
+                lambda: self.loaded, self.reloader.reload, stop, self.config.reload.watch_interval
+            )
+            helpers.append(asyncio.create_task(watch, name="config-watch"))
+        return helpers
+
+    async def reload(self, loaded: LoadedConfig) -> None:
+        """Swap in a validated config: rules, routing tree, receivers and templates.
+
+        Everything new is built before anything is swapped, so a failure leaves the
+        running config intact. Series of unchanged rules keep their state
+        (alertd/config/reload.py).
+        """
+        self.notifier.reloading()
+        config = loaded.config
+        templates = Templates(
+            loaded.base_dir / config.templates_dir if config.templates_dir else None
+        )
+        receivers = with_customer_channels(
+            build_receivers(config, templates, self.http_client), config
+        )
+        route = Route.build(config.route)
+        paging = PagingOptions.from_config(config, self.pipeline.paging.silences)
+        rebase_store(self.store, loaded.rules, templates)
+        swap_receivers(self.dispatcher, receivers)
+        self.pipeline.replace_rules(loaded.rules, route)
+        self.pipeline.paging.reconfigure(paging)
+        self.notices.reload(loaded, templates)
+        self.loaded, self.config, self.templates = loaded, config, templates
+        self.notifier.ready()
 
     async def shutdown(self, deadline: float = 10.0) -> None:
         """Intake has stopped; finish queued notifications within ``deadline``, then close."""
         self._stopping = True
+        self.notifier.stopping()
         log.info("alertd_stopping", deadline=deadline)
+        await self.notices.stop()
         await self.dispatcher.drain(deadline)
         await self.dispatcher.close()
+        await self.http_client.close()
         if self.ingest is not None:
             await self.ingest.stop()
         if self._producer is not None:
@@ -151,7 +227,13 @@ class Daemon:
 
     async def _start_http(self) -> None:
         host, port = self.config.http.host_port
-        app = build_app(self.store, self.metrics, self.ready, self.loaded.api_token)
+        app = build_app(
+            self.store, self.metrics, self.ready, self.loaded.api_token, self.pipeline.paging
+        )
+        assert self._producer is not None
+        add_alertmanager_route(app, AlertmanagerFeed(self._producer, self.config.kafka.topics))
+        add_reload_route(app, self.reloader)
+        self.notices.register_http(app)
         self._http = web.AppRunner(app, access_log=None)
         await self._http.setup()
         site = web.TCPSite(self._http, host, port)

@@ -12,12 +12,14 @@ from alertd.alerts.evaluator import Evaluator
 from alertd.alerts.incidents import IncidentStore
 from alertd.alerts.model import AlertState, Transition
 from alertd.alerts.store import AlertStore
+from alertd.config.reload import rebase_evaluator
 from alertd.config.rules import RuleSpec
 from alertd.ingest.event import Event
+from alertd.notices.hook import NoticeHook
 from alertd.notify.dispatcher import Dispatcher
-from alertd.notify.notification import Notification
 from alertd.observe.listener import PipelineListener
 from alertd.observe.metrics import Metrics
+from alertd.route.paging import Paging, PagingOptions
 from alertd.route.tree import Route
 
 NOTIFYING = frozenset({AlertState.FIRING, AlertState.RESOLVED})
@@ -32,10 +34,14 @@ class Pipeline:
         dispatcher: Dispatcher,
         metrics: Metrics,
         listener: PipelineListener | None = None,
+        paging: PagingOptions | None = None,
     ) -> None:
         self._rules = rules
         self._store = store
         self.incidents = IncidentStore()
+        self.paging = Paging(route, dispatcher, self.incidents, metrics, paging)
+        self.notices: NoticeHook | None = None
+        """Customer notices (alertd/notices); set by the daemon."""
         self._route = route
         self._dispatcher = dispatcher
         self._metrics = metrics
@@ -61,6 +67,14 @@ class Pipeline:
             for transition in evaluator.advance(now - idle_lag):
                 await self._on_transition(transition, now)
         self._metrics.series.set(sum(e.engine.series_count for e in self._evaluators.values()))
+        await self.paging.tick(now)
+
+    def replace_rules(self, rules: Sequence[RuleSpec], route: Route) -> None:
+        """Config reload: new rules and routing tree; unchanged rules keep their series."""
+        for evaluator in self._evaluators.values():
+            rebase_evaluator(evaluator, rules)
+        self._rules, self._route = rules, route
+        self.paging.route = route
 
     def _evaluator(self, topic: str, partition: int) -> Evaluator:
         key = (topic, partition)
@@ -73,10 +87,11 @@ class Pipeline:
         self._metrics.transitions.labels(str(transition.state)).inc()
         self._listener.transition(transition)
         alert = self._store.apply(transition)
-        self.incidents.apply(alert, transition.at)
+        incident = self.incidents.apply(alert, transition.at)
         for state, count in self._store.count_by_state().items():
             self._metrics.alerts.labels(str(state)).set(count)
         if transition.state not in NOTIFYING:
             return
-        for receiver in self._route.receivers_for(alert.labels):
-            await self._dispatcher.submit(Notification.create(receiver, alert, observed_at))
+        if self.notices is not None:
+            alert = await self.notices.on_alert(alert, incident, observed_at)
+        await self.paging.on_alert(alert, observed_at)

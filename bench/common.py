@@ -14,6 +14,7 @@ import sys
 import time
 from collections.abc import AsyncIterator, Iterable, Iterator
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -70,9 +71,17 @@ async def create_topic(bootstrap: str, topic: str, partitions: int) -> None:
 
 
 async def produce(
-    bootstrap: str, topic: str, records: Iterable[tuple[bytes, bytes]], chunk: int = 5000
+    bootstrap: str,
+    topic: str,
+    records: Iterable[tuple[bytes, bytes]],
+    chunk: int = 5000,
+    partitions: int | None = None,
 ) -> int:
-    """Produce (key, value) records quickly: batched, acked per chunk, not per record."""
+    """Produce (key, value) records quickly: batched, acked per chunk, not per record.
+
+    With ``partitions``, a key ``h<N>`` goes to partition ``N % partitions``, so every
+    partition gets the same number of hosts (the default hash would be lumpy).
+    """
     producer = AIOKafkaProducer(
         bootstrap_servers=bootstrap,
         linger_ms=20,
@@ -85,7 +94,8 @@ async def produce(
     try:
         pending = []
         for key, value in records:
-            pending.append(await producer.send(topic, value, key=key))
+            part = int(key[1:]) % partitions if partitions else None
+            pending.append(await producer.send(topic, value, key=key, partition=part))
             if len(pending) >= chunk:
                 for fut in pending:
                     await fut
@@ -136,13 +146,19 @@ class Workload(msgspec.Struct, frozen=True):
         for i in range(start, stop):
             host = f"h{(i // rules) % hosts}"
             event = {
-                "time": BASE_TIME + i * 0.001,
+                "time": rfc3339(BASE_TIME + i * 0.001),
                 "kind": "metric",
                 "name": f"m{i % rules}",
                 "value": float(i % 80),
                 "labels": {"service": "api", "host": host, "region": "eu-west"},
             }
             yield host.encode(), enc.encode(event)
+
+
+def rfc3339(epoch: float) -> str:
+    """RFC 3339 with milliseconds, as the contract's canonical events carry it."""
+    stamp = datetime.fromtimestamp(epoch, UTC).isoformat(timespec="milliseconds")
+    return stamp.replace("+00:00", "Z")
 
 
 def report(name: str, data: dict[str, Any]) -> Path:

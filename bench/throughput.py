@@ -111,7 +111,7 @@ async def main(args: argparse.Namespace) -> None:
         topic = "bench.throughput"
         await create_topic(bootstrap, topic, PARTITIONS)
         t0 = time.perf_counter()
-        await produce(bootstrap, topic, workload.records())
+        await produce(bootstrap, topic, workload.records(), partitions=PARTITIONS)
         produce_s = time.perf_counter() - t0
         print(f"produced {workload.events} events in {produce_s:.1f}s", flush=True)
         raw = await raw_rate(bootstrap, topic, workload.events, args.max_batch)

@@ -2,13 +2,17 @@
 
 The event-time clock only moves forward. Before an event is applied, the clock
 advances to the event's time, so timers due before it fire first, exactly as they
-would have if the events had been evaluated one by one in real time.
+would have if the events had been evaluated one by one in real time. Verdicts that
+clock-driven detectors stamp with an earlier instant (an ``absent`` that became true
+between two events) are interleaved with the lifecycle timers in time order, so the
+transitions do not depend on how often the clock is advanced.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Iterable
+from dataclasses import replace
 
 from alertd.alerts.lifecycle import Lifecycle
 from alertd.alerts.model import Transition
@@ -26,17 +30,27 @@ class Evaluator:
 
     def process(self, event: Event) -> list[Transition]:
         transitions = self.advance(event.time)
-        transitions.extend(self._apply(self.engine.process(event)))
+        # a late event is judged now: the lifecycle never steps back in time
+        observations = [self._not_before(o, self.watermark) for o in self.engine.process(event)]
+        transitions.extend(self._apply(observations))
         return transitions
 
     def advance(self, now: float) -> list[Transition]:
         """Move event time to ``now`` (never backwards) and run what became due."""
         if now <= self.watermark:
             return []
-        self.watermark = now
-        transitions = self.lifecycle.advance(now)
-        transitions.extend(self._apply(self.engine.tick(now)))
+        previous, self.watermark = self.watermark, now
+        transitions: list[Transition] = []
+        for obs in self.engine.tick(now):
+            obs = self._not_before(obs, previous)
+            transitions.extend(self.lifecycle.advance(obs.at))
+            transitions.extend(self._apply([obs]))
+        transitions.extend(self.lifecycle.advance(now))
         return transitions
+
+    @staticmethod
+    def _not_before(obs: Observation, floor: float) -> Observation:
+        return obs if obs.at >= floor else replace(obs, at=floor)
 
     def _apply(self, observations: list[Observation]) -> list[Transition]:
         out = []

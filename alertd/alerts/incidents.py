@@ -77,6 +77,13 @@ class IncidentStore:
     def get(self, incident_id: str) -> Incident | None:
         return self._by_id.get(incident_id)
 
+    def ack(self, incident_id: str, by: str, at: float) -> Incident | None:
+        """Mark acknowledged (first ack wins); the incident stays open until it resolves."""
+        incident = self._by_id.get(incident_id)
+        if incident is not None and incident.acked_at is None:
+            incident.acked_by, incident.acked_at = by, at
+        return incident
+
     def for_fingerprint(self, fingerprint: str) -> Incident | None:
         incident_id = self._by_fingerprint.get(fingerprint)
         return self._by_id.get(incident_id) if incident_id else None

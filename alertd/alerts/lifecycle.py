@@ -1,7 +1,8 @@
 """Turn verdicts into transitions: ``for`` before firing, ``keep_firing_for`` before resolving.
 
 Timers run on event time. They live in a heap, so advancing the clock costs only the
-timers that are due, not a scan of every alert.
+timers that are due, not a scan of every alert. Series that start firing too often
+are marked flapping (alerts/flap.py) on their transitions.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import heapq
 from dataclasses import dataclass, field
 
+from alertd.alerts.flap import FlapDetector, FlapPolicy
 from alertd.alerts.model import AlertState, Transition, fingerprint
 from alertd.detect.engine import Observation, SeriesKey
 from alertd.detect.rule import CompiledRule
@@ -26,10 +28,12 @@ class _Track:
     context: dict[str, object] = field(default_factory=dict)
     clearing: bool = False
     generation: int = 0
+    flapping: bool = False
 
 
 class Lifecycle:
-    def __init__(self) -> None:
+    def __init__(self, flap: FlapPolicy | None = None) -> None:
+        self._flap = FlapDetector(flap)
         self._tracks: dict[SeriesKey, _Track] = {}
         self._timers: list[tuple[float, int, SeriesKey, int]] = []
         self._seq = 0
@@ -57,6 +61,7 @@ class Lifecycle:
             if track.state is AlertState.PENDING:
                 track.state = AlertState.FIRING
                 track.generation += 1
+                track.flapping = self._flap.started(key, due)
                 out.append(self._transition(track, AlertState.FIRING, due))
             elif track.clearing:
                 out.append(self._end(key, track, AlertState.RESOLVED, due))
@@ -73,6 +78,7 @@ class Lifecycle:
             track.value, track.context = obs.verdict.value, dict(obs.verdict.context)
             if rule.spec.for_ <= 0:
                 track.state = AlertState.FIRING
+                track.flapping = self._flap.started(obs.key, obs.at)
                 return self._transition(track, AlertState.FIRING, obs.at)
             self._schedule(obs.key, track, obs.at + rule.spec.for_)
             return self._transition(track, AlertState.PENDING, obs.at)
@@ -113,5 +119,6 @@ class Lifecycle:
             fingerprint=track.fingerprint,
             started_at=track.since,
             value=track.value,
-            context=track.context,
+            context={**track.context, "flapping": True} if track.flapping else track.context,
+            flapping=track.flapping,
         )

@@ -44,12 +44,17 @@ class Transition:
     started_at: float
     value: float | None = None
     context: Mapping[str, Any] = field(default_factory=dict)
+    flapping: bool = False
+    """The series starts firing too often (see alerts/flap.py): hold, do not re-send."""
 
     def as_json(self) -> dict[str, Any]:
-        """The backtest line format of the contract."""
-        return {
+        """The backtest line format of the contract (``flapping`` only when true)."""
+        line: dict[str, Any] = {
             "rule": self.rule,
             "labels": dict(self.labels),
             "state": str(self.state),
             "at": rfc3339(self.at),
         }
+        if self.flapping:
+            line["flapping"] = True
+        return line

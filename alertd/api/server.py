@@ -9,9 +9,11 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import SecretStr
 
 from alertd.alerts.store import AlertStore
+from alertd.api import incidents, silences
 from alertd.api.auth import token_middleware
 from alertd.matching import compile_matcher
 from alertd.observe.metrics import Metrics
+from alertd.route.paging import Paging
 
 STORE_KEY = web.AppKey("store", AlertStore)
 METRICS_KEY = web.AppKey("metrics", Metrics)
@@ -20,7 +22,11 @@ READY_KEY: web.AppKey[ReadyCheck] = web.AppKey("ready")
 
 
 def build_app(
-    store: AlertStore, metrics: Metrics, ready: Callable[[], bool], token: SecretStr | None
+    store: AlertStore,
+    metrics: Metrics,
+    ready: Callable[[], bool],
+    token: SecretStr | None,
+    paging: Paging | None = None,
 ) -> web.Application:
     app = web.Application(middlewares=[token_middleware(token)])
     app[STORE_KEY] = store
@@ -30,6 +36,9 @@ def build_app(
     app.router.add_get("/healthz", _healthz)
     app.router.add_get("/readyz", _readyz)
     app.router.add_get("/api/v1/alerts", _alerts)
+    if paging is not None:
+        incidents.register(app, paging)
+        silences.register(app, paging)
     return app
 
 

@@ -11,7 +11,7 @@ from typing import Any, TextIO
 import msgspec
 
 from alertd.alerts.evaluator import Evaluator
-from alertd.alerts.model import Transition
+from alertd.alerts.model import AlertState, Transition
 from alertd.config import ConfigProblems, load_config
 from alertd.config.rules import RuleSpec
 from alertd.ingest.decoders import DecodeError, decode_alertd
@@ -43,13 +43,25 @@ def backtest(config_path: str, events_path: str, out: TextIO = sys.stdout) -> in
         print(exc, file=sys.stderr)
         return 1
     counts: Counter[str] = Counter()
+    fired: Counter[str] = Counter()
     events = read_events(Path(events_path), sys.stderr)
     for transition in backtest_transitions(loaded.rules, events):
         counts[str(transition.state)] += 1
+        if transition.state is AlertState.FIRING:
+            fired[transition.rule] += 1
         out.write(msgspec.json.encode(transition.as_json()).decode() + "\n")
-    summary = ", ".join(f"{n} {state}" for state, n in sorted(counts.items())) or "no transitions"
-    print(f"backtest: {summary}", file=sys.stderr)
+    print(summary(counts, fired), file=sys.stderr)
     return 0
+
+
+def summary(counts: Counter[str], fired: Counter[str]) -> str:
+    """One line for the SRE: transitions per state, then alerts fired per rule."""
+    states = ", ".join(f"{n} {state}" for state, n in sorted(counts.items())) or "no transitions"
+    line = f"backtest: {states}"
+    if fired:
+        per_rule = ", ".join(f"{rule} {n}" for rule, n in sorted(fired.items()))
+        line += f"; fired per rule: {per_rule}"
+    return line
 
 
 def register(sub: Any) -> None:

@@ -19,7 +19,12 @@ def run(config_path: str) -> int:
         print(exc, file=sys.stderr)
         return 1
     configure_logging(loaded.config.logging.level, loaded.config.logging.format)
-    asyncio.run(_serve(Daemon(loaded)))
+    try:
+        daemon = Daemon(loaded)
+    except ValueError as exc:  # e.g. kafka.tls files or kafka.sasl secret unusable
+        print(f"{loaded.path}: {exc}", file=sys.stderr)
+        return 1
+    asyncio.run(_serve(daemon))
     return 0
 
 
@@ -28,6 +33,14 @@ async def _serve(daemon: Daemon) -> None:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
+    reloads: set[asyncio.Task[Any]] = set()
+
+    def on_sighup() -> None:  # config reload, as systemd's ExecReload sends it
+        task = asyncio.ensure_future(daemon.reloader.reload())
+        reloads.add(task)
+        task.add_done_callback(reloads.discard)
+
+    loop.add_signal_handler(signal.SIGHUP, on_sighup)
     await daemon.run(stop)
 
 

@@ -8,6 +8,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from alertd.config.durations import Duration
+from alertd.customers.spec import AudienceSpec
 from alertd.matching import compile_matcher
 
 Severity = Literal["critical", "warning", "info"]
@@ -35,7 +36,8 @@ class EventMatch(Strict):
 
 class RuleSpec(Strict):
     name: str
-    match: EventMatch
+    match: EventMatch = Field(default_factory=EventMatch)
+    """Which events feed the rule; required except for all_of / any_of (fed by rules)."""
     group_by: list[str] = Field(default_factory=list)
     detect: dict[str, Any]
     for_: Duration = Field(default=0.0, alias="for")
@@ -43,6 +45,8 @@ class RuleSpec(Strict):
     severity: Severity = "warning"
     labels: dict[str, str] = Field(default_factory=dict)
     annotations: dict[str, str] = Field(default_factory=dict)
+    customers: AudienceSpec | None = None
+    """Which customers an alert affects (customer notices); see docs/customer-notices.md."""
 
     @field_validator("name")
     @classmethod

@@ -8,9 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 
 from alertd.config.durations import Duration
-from alertd.config.rules import RuleSpec
-from alertd.matching import compile_matcher
-from alertd.route.config import (
+from alertd.config.paging import (
     EscalationPolicyConfig,
     InhibitRuleConfig,
     PagerDutyConfig,
@@ -19,6 +17,10 @@ from alertd.route.config import (
     TimeIntervalConfig,
     WebhookConfig,
 )
+from alertd.config.rules import RuleSpec
+from alertd.customers.config import CustomersConfig
+from alertd.matching import compile_matcher
+from alertd.notices.config import NoticesConfig
 
 
 class Strict(BaseModel):
@@ -38,6 +40,23 @@ class TopicConfig(Strict):
         return name
 
 
+class KafkaTlsConfig(Strict):
+    """TLS to the brokers (paths relative to the config file); see docs/security.md."""
+
+    cafile: str | None = None
+    certfile: str | None = None
+    keyfile: str | None = None
+    check_hostname: bool = True
+
+
+class KafkaSaslConfig(Strict):
+    mechanism: Literal["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"]
+    username: str
+    password: SecretStr | None = None
+    password_env: str | None = None
+    password_file: str | None = None
+
+
 class KafkaConfig(Strict):
     bootstrap_servers: str = "embedded"
     """``host:port[,host:port]``, or ``embedded`` to start the bundled Tansu broker."""
@@ -51,6 +70,8 @@ class KafkaConfig(Strict):
     session_timeout: Duration = 10.0
     """Consumer group session timeout; a new member also waits this long to join."""
     heartbeat_interval: Duration = 3.0
+    tls: KafkaTlsConfig | None = None
+    sasl: KafkaSaslConfig | None = None
 
 
 class HttpConfig(Strict):
@@ -108,7 +129,7 @@ class RouteConfig(Strict):
     match: dict[str, str] = Field(default_factory=dict)
     continue_: bool = Field(default=False, alias="continue")
     routes: list[RouteConfig] = Field(default_factory=list)
-    # Paging (alertd.route): unset values are inherited from the parent route.
+    # Paging (alertd.config.paging): unset values are inherited from the parent route.
     group_by: list[str] | None = None
     group_wait: Duration | None = None
     group_interval: Duration | None = None
@@ -147,6 +168,13 @@ class DetectConfig(Strict):
     """With no events, event time is assumed to trail wall time by this much."""
 
 
+class ReloadConfig(Strict):
+    """Reload on file changes too (SIGHUP and POST /-/reload always work)."""
+
+    watch: bool = False
+    watch_interval: Duration = 5.0
+
+
 class LoggingConfig(Strict):
     level: Literal["debug", "info", "warning", "error"] = "info"
     format: Literal["json", "console"] = "json"
@@ -163,7 +191,11 @@ class Config(Strict):
     notify: NotifyConfig = Field(default_factory=NotifyConfig)
     detect: DetectConfig = Field(default_factory=DetectConfig)
     logging: LoggingConfig = Field(default_factory=LoggingConfig)
-    # Paging (alertd.route): see docs/routing.md.
+    reload: ReloadConfig = Field(default_factory=ReloadConfig)
+    # Customer notices: see docs/customer-notices.md.
+    customers: CustomersConfig | None = None
+    notices: NoticesConfig = Field(default_factory=NoticesConfig)
+    # Paging (alertd.config.paging): see docs/routing.md.
     inhibit_rules: list[InhibitRuleConfig] = Field(default_factory=list)
     time_intervals: list[TimeIntervalConfig] = Field(default_factory=list)
     escalation_policies: list[EscalationPolicyConfig] = Field(default_factory=list)

@@ -11,6 +11,7 @@ import jinja2
 from pydantic import BaseModel, ValidationError
 
 from alertd.config.errors import ConfigError
+from alertd.config.loader import describe_error
 from alertd.config.schema import Config
 from alertd.config.yaml_source import YamlDocument
 from alertd.templating import Templates
@@ -42,6 +43,9 @@ def check_rules(rules: Sequence[LocatedRule]) -> Iterable[ConfigError]:
             )
             continue
         yield from _check_params(rule, detector.name, detector.params)
+    from alertd.detect.checks import check_rule_graph
+
+    yield from check_rule_graph(rules)
 
 
 def _check_params(rule: LocatedRule, name: str, params: type[BaseModel]) -> Iterable[ConfigError]:
@@ -50,11 +54,10 @@ def _check_params(rule: LocatedRule, name: str, params: type[BaseModel]) -> Iter
         params.model_validate({} if raw is None else raw)
     except ValidationError as exc:
         for err in exc.errors():
-            where = ".".join(str(p) for p in ("detect", name, *err["loc"]))
             if err["type"] == "extra_forbidden":
-                msg = f"unknown key {err['loc'][-1]!r} for detector {name!r}"
+                msg = describe_error(err, ("detect", name), params)
             else:
-                msg = f"{where}: {str(err['msg']).removeprefix('Value error, ')}"
+                msg = describe_error(err, ("detect", name))
             yield rule.error(("detect", name, *err["loc"]), msg)
 
 
@@ -63,19 +66,28 @@ def check_templates(
 ) -> Iterable[ConfigError]:
     templates_dir = base / config.templates_dir if config.templates_dir else None
     if templates_dir is not None and not templates_dir.is_dir():
-        yield doc.error(("templates_dir",), f"templates_dir {templates_dir} is not a directory")
+        yield doc.error(
+            ("templates_dir",),
+            f"templates_dir {templates_dir} is not a directory; create it or fix the path",
+        )
         templates_dir = None
     templates = Templates(templates_dir)
     for rule in rules:
         for key, source in rule.spec.annotations.items():
-            yield from _syntax(templates, source, partial(_rule_error, rule, ("annotations", key)))
+            error = partial(_rule_error, rule, ("annotations", key))
+            where = ".".join(map(str, (*rule.loc, "annotations", key)))
+            yield from _syntax(templates, source, error, where)
     for r, receiver in enumerate(config.receivers):
         for e, email in enumerate(receiver.email_configs):
             for field in ("subject", "text", "html"):
                 source = getattr(email, field)
                 loc = ("receivers", r, "email_configs", e, field)
                 if source is not None:
-                    yield from _syntax(templates, source, partial(doc.error, loc))
+                    where = ".".join(map(str, loc))
+                    yield from _syntax(templates, source, partial(doc.error, loc), where)
+    from alertd.notices.checks import check_customer_notices
+
+    yield from check_customer_notices(config, rules, doc, base, templates_dir)
 
 
 def _rule_error(rule: LocatedRule, loc: tuple[str, ...], message: str) -> ConfigError:
@@ -83,9 +95,12 @@ def _rule_error(rule: LocatedRule, loc: tuple[str, ...], message: str) -> Config
 
 
 def _syntax(
-    templates: Templates, source: str, error: Callable[[str], ConfigError]
+    templates: Templates, source: str, error: Callable[[str], ConfigError], where: str
 ) -> Iterable[ConfigError]:
     try:
         templates.compile(source)
     except jinja2.TemplateSyntaxError as exc:
-        yield error(f"template syntax error: {exc.message}")
+        detail = (exc.message or "cannot parse").splitlines()[0]
+        yield error(f"{where}: template syntax error: {detail}")
+    except RecursionError:
+        yield error(f"{where}: template nested too deeply")

@@ -2,20 +2,34 @@
 
 One engine holds the series of one input partition. It is pure: no I/O and no wall
 clock, so feeding it the same events always yields the same observations.
+
+Clock-driven series (absent, windows that drain) sit in a heap keyed by the event time
+they next need the clock, so ``tick`` costs only the series that are due. Rules fed by
+other rules (all_of / any_of) receive the verdicts of their members as they are made.
 """
 
 from __future__ import annotations
 
+import heapq
+import itertools
+from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import cast
 
-from alertd.detect.detectors.base import SeriesDetector, Verdict
+from alertd.detect.detectors.base import SeriesDetector, StreamDetector, Verdict
 from alertd.detect.index import RuleIndex
 from alertd.detect.rule import CompiledRule
 from alertd.ingest.event import Event
 
 SeriesKey = tuple[str, tuple[str, ...]]
 """(rule name, group label values)."""
+
+MEMBER_SEP = "\x1f"
+"""Separates rule name and group values in the stream id a composite series receives."""
+
+_MAX_TICKS_PER_SERIES = 64
+"""A series can flip at most this often within one tick (guards against a bad detector)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,7 +53,18 @@ class Engine:
         self.rules = {rule.name: rule for rule in rules}
         self._index = RuleIndex(self.rules.values())
         self._series: dict[SeriesKey, SeriesDetector] = {}
-        self._clocked: dict[SeriesKey, SeriesDetector] = {}
+        self._touched: dict[SeriesKey, float] = {}
+        self._due: dict[SeriesKey, float] = {}
+        self._heap: list[tuple[float, int, SeriesKey]] = []
+        self._seq = itertools.count()
+        self._dependents: dict[str, list[CompiledRule]] = defaultdict(list)
+        for rule in self.rules.values():
+            for member in rule.members:
+                self._dependents[member].append(rule)
+        self._unstarted = [
+            r for r in self.rules.values() if r.clock_driven and not r.group_by and not r.members
+        ]
+        """Clock-driven rules without groups (a global heartbeat) start on the first tick."""
 
     @property
     def series_count(self) -> int:
@@ -47,28 +72,113 @@ class Engine:
 
     def process(self, event: Event) -> list[Observation]:
         observations = []
-        for rule in self._index.rules_for(event):
+        for rule, stream in self._index.inputs_for(event):
             group = rule.group_labels(event.labels)
-            series = self._series_for(rule, group)
-            verdict = series.observe(event.time, event.value)
+            key = (rule.name, group)
+            series = self._series_for(rule, key)
+            if stream.name is None:
+                verdict = series.observe(event.time, event.value)
+            else:
+                multi = cast(StreamDetector, series)
+                verdict = multi.observe_stream(stream.name, event.time, event.value)
+            self._touch(rule, key, event.time)
             if verdict is not None:
-                observations.append(Observation(rule, group, event.time, verdict))
-        return observations
+                observations.append(Observation(rule, group, _at(verdict, event.time), verdict))
+        return self._with_composites(observations)
 
     def tick(self, now: float) -> list[Observation]:
-        """Let clock-driven detectors speak for quiet series."""
+        """Let clock-driven detectors speak for quiet series; sorted by event time."""
         observations = []
-        for (name, group), series in self._clocked.items():
-            verdict = series.tick(now)
-            if verdict is not None:
-                observations.append(Observation(self.rules[name], group, now, verdict))
+        for rule in self._unstarted:
+            key: SeriesKey = (rule.name, ())
+            if key not in self._series:
+                series = self._series_for(rule, key)
+                series.tick(now)
+                self._touch(rule, key, now)
+        self._unstarted = []
+        while self._heap and self._heap[0][0] <= now:
+            due, _, key = heapq.heappop(self._heap)
+            if self._due.get(key) != due:
+                continue
+            del self._due[key]
+            rule, series = self.rules[key[0]], self._series[key]
+            for _ in range(_MAX_TICKS_PER_SERIES):
+                verdict = series.tick(now)
+                if verdict is None:
+                    break
+                observations.append(Observation(rule, key[1], _at(verdict, now), verdict))
+            self._schedule(key, series)
+        observations.sort(key=lambda o: o.at)
+        return self._with_composites(observations)
+
+    def expire_idle(self, now: float, ttl: float) -> int:
+        """Drop series that saw nothing for ``ttl`` seconds of event time; return how many.
+
+        Keeps memory bounded when label values churn (pods, request ids). A dropped
+        series starts fresh if its labels come back.
+        """
+        stale = [key for key, last in self._touched.items() if last < now - ttl]
+        for key in stale:
+            del self._series[key], self._touched[key]
+            self._due.pop(key, None)
+        self._compact()
+        return len(stale)
+
+    def adopt(self, old: Engine, rules: Iterable[str]) -> None:
+        """Take over the series of ``rules`` from ``old`` (config reload keeps state)."""
+        keep = set(rules) & set(self.rules)
+        for key, series in old._series.items():
+            if key[0] in keep:
+                self._series[key] = series
+                self._touch(self.rules[key[0]], key, old._touched.get(key, -float("inf")))
+
+    def _with_composites(self, observations: list[Observation]) -> list[Observation]:
+        """Feed member verdicts to all_of/any_of rules (which may feed others in turn)."""
+        if not self._dependents:
+            return observations
+        i = 0
+        while i < len(observations):
+            obs = observations[i]
+            i += 1
+            for rule in self._dependents.get(obs.rule.name, ()):
+                group = rule.group_labels(obs.labels)
+                key = (rule.name, group)
+                series = cast(StreamDetector, self._series_for(rule, key))
+                member = MEMBER_SEP.join((obs.rule.name, *obs.group))
+                value = 1.0 if obs.verdict.active else 0.0
+                verdict = series.observe_stream(member, obs.at, value)
+                self._touch(rule, key, obs.at)
+                if verdict is not None:
+                    observations.append(Observation(rule, group, _at(verdict, obs.at), verdict))
         return observations
 
-    def _series_for(self, rule: CompiledRule, group: tuple[str, ...]) -> SeriesDetector:
-        key = (rule.name, group)
+    def _series_for(self, rule: CompiledRule, key: SeriesKey) -> SeriesDetector:
         series = self._series.get(key)
         if series is None:
             series = self._series[key] = rule.new_series()
-            if rule.clock_driven:
-                self._clocked[key] = series
         return series
+
+    def _touch(self, rule: CompiledRule, key: SeriesKey, at: float) -> None:
+        if at > self._touched.get(key, -float("inf")):
+            self._touched[key] = at
+        if rule.clock_driven:
+            self._schedule(key, self._series[key])
+
+    def _schedule(self, key: SeriesKey, series: SeriesDetector) -> None:
+        due = series.next_due()
+        if due is None:
+            self._due.pop(key, None)
+        elif self._due.get(key) != due:
+            self._due[key] = due
+            heapq.heappush(self._heap, (due, next(self._seq), key))
+            self._compact()
+
+    def _compact(self) -> None:
+        """Drop superseded heap entries once they outnumber live ones (bounded memory)."""
+        if len(self._heap) > 2 * len(self._due) + 64:
+            self._heap = [(d, s, k) for d, s, k in self._heap if self._due.get(k) == d]
+            heapq.heapify(self._heap)
+
+
+def _at(verdict: Verdict, default: float) -> float:
+    return default if verdict.at is None else verdict.at

@@ -6,11 +6,53 @@ import fnmatch
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from alertd.config.rules import RuleSpec
+from alertd.config.rules import EventMatch, RuleSpec
 from alertd.detect.detectors import REGISTRY
 from alertd.detect.detectors.base import SeriesFactory
 from alertd.ingest.event import Event
 from alertd.matching import LabelSelector
+
+
+@dataclass(frozen=True, slots=True)
+class Selection:
+    """A compiled ``match`` block: kind, name (exact or glob) and label matchers."""
+
+    match: EventMatch
+    selector: LabelSelector
+
+    @classmethod
+    def of(cls, match: EventMatch) -> Selection:
+        return cls(match, LabelSelector.from_mapping(match.labels))
+
+    @property
+    def exact_name(self) -> str | None:
+        name = self.match.name
+        return name if name is not None and not (set("*?[") & set(name)) else None
+
+    def accepts(self, event: Event) -> bool:
+        match = self.match
+        if match.kind is not None and match.kind != event.kind:
+            return False
+        if match.name is not None and not fnmatch.fnmatchcase(event.name, match.name):
+            return False
+        return self.selector.matches(event.labels)
+
+
+@dataclass(frozen=True, slots=True)
+class Stream:
+    """One input of a rule: the rule's ``match`` and, for named streams, their own."""
+
+    name: str | None
+    """None for the rule's single main input; else e.g. ``numerator``."""
+    selections: tuple[Selection, ...]
+
+    @property
+    def exact_name(self) -> str | None:
+        names = [s.exact_name for s in self.selections if s.exact_name is not None]
+        return names[-1] if names else None
+
+    def accepts(self, event: Event) -> bool:
+        return all(s.accepts(event) for s in self.selections)
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,6 +61,10 @@ class CompiledRule:
     selector: LabelSelector
     new_series: SeriesFactory
     clock_driven: bool
+    streams: tuple[Stream, ...] = ()
+    """Event inputs; empty for rules fed by other rules (all_of / any_of)."""
+    members: tuple[str, ...] = ()
+    """Rules whose verdicts feed this one."""
 
     @property
     def name(self) -> str:
@@ -29,12 +75,7 @@ class CompiledRule:
         return self.spec.group_by
 
     def accepts(self, event: Event) -> bool:
-        match = self.spec.match
-        if match.kind is not None and match.kind != event.kind:
-            return False
-        if match.name is not None and not fnmatch.fnmatchcase(event.name, match.name):
-            return False
-        return self.selector.matches(event.labels)
+        return any(stream.accepts(event) for stream in self.streams)
 
     def group_labels(self, labels: Mapping[str, str]) -> tuple[str, ...]:
         return tuple(labels.get(name, "") for name in self.spec.group_by)
@@ -45,9 +86,20 @@ def compile_rule(spec: RuleSpec) -> CompiledRule:
     detector = REGISTRY[spec.detector_name]
     raw = spec.detect[spec.detector_name]
     params = detector.params.model_validate({} if raw is None else raw)
+    main = Selection.of(spec.match)
+    members = detector.members(params)
+    named = detector.streams(params)
+    if members:
+        streams: tuple[Stream, ...] = ()
+    elif named:
+        streams = tuple(Stream(n, (main, Selection.of(m))) for n, m in named.items())
+    else:
+        streams = (Stream(None, (main,)),)
     return CompiledRule(
         spec=spec,
-        selector=LabelSelector.from_mapping(spec.match.labels),
+        selector=main.selector,
         new_series=detector.build(params),
         clock_driven=detector.clock_driven,
+        streams=streams,
+        members=members,
     )

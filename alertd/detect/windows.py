@@ -36,7 +36,17 @@ class Totals:
 class BucketWindow:
     """Sums of points over the last ``window`` seconds of event time."""
 
-    __slots__ = ("_buckets", "_first", "_latest", "_sum", "_top", "resolution", "width", "window")
+    __slots__ = (
+        "_buckets",
+        "_first",
+        "_latest",
+        "_oldest",
+        "_sum",
+        "_top",
+        "resolution",
+        "width",
+        "window",
+    )
 
     def __init__(self, window: float, resolution: int = 60) -> None:
         self.window = window
@@ -46,6 +56,7 @@ class BucketWindow:
         self._latest = -math.inf
         self._first = math.inf
         self._top: int | None = None
+        self._oldest: int | None = None
         self._sum = Totals()
 
     @property
@@ -61,6 +72,8 @@ class BucketWindow:
         bucket = self._buckets.get(key)
         if bucket is None:
             bucket = self._buckets[key] = Totals()
+            if self._oldest is None or key < self._oldest:
+                self._oldest = key
         point = Totals(count, total, extra)
         bucket.add(point)
         self._sum.add(point)
@@ -78,13 +91,21 @@ class BucketWindow:
             return
         self._top = key
         low = key - self.resolution
-        stale = [k for k in self._buckets if k <= low]
-        if stale:
-            for k in stale:
-                del self._buckets[k]
-            self._sum = Totals()
-            for bucket in self._buckets.values():
-                self._sum.add(bucket)
+        if self._oldest is None or self._oldest > low:
+            return
+        if low - self._oldest < len(self._buckets):
+            stale = [k for k in range(self._oldest, low + 1) if k in self._buckets]
+        else:  # after a long gap: fewer buckets than skipped keys
+            stale = [k for k in self._buckets if k <= low]
+        for k in stale:
+            gone = self._buckets.pop(k)
+            self._sum.count -= gone.count
+            self._sum.total -= gone.total
+            self._sum.extra -= gone.extra
+        if self._buckets:
+            self._oldest = min(self._buckets)
+        else:  # exact zero: no float residue from the subtractions
+            self._oldest, self._sum = None, Totals()
 
     def totals(self) -> Totals:
         """Sums of the points inside the window ending at the latest time seen."""
@@ -98,9 +119,10 @@ class BucketWindow:
 
     def drains_at(self) -> float | None:
         """Event time at which the oldest bucket leaves the window (None when empty)."""
-        if not self._buckets:
+        if self._oldest is None:
             return None
-        return (min(self._buckets) + self.resolution) * self.width
+        return (self._oldest + self.resolution) * self.width
 
     def _key(self, t: float) -> int:
-        return math.floor(t / self.width)
+        # the epsilon keeps a drain instant computed as key * width inside its own bucket
+        return math.floor(t / self.width + 1e-9)

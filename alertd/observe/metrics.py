@@ -60,6 +60,18 @@ class Metrics:
             "alertd_notify_queue_depth", "Notifications waiting for a worker", registry=r
         )
         self.series = Gauge("alertd_series", "Live detector series", registry=r)
+        self.pages_suppressed = Counter(
+            "alertd_notifications_suppressed_total",
+            "Alerts left out of a page by reason (silenced, inhibited, muted)",
+            ["reason"],
+            registry=r,
+        )
+        self.escalations = Counter(
+            "alertd_escalations_total",
+            "Unacknowledged incidents paged to the next escalation level",
+            ["policy"],
+            registry=r,
+        )
         self.reload_ok = Gauge(
             "alertd_config_last_reload_successful",
             "1 if the last configuration load succeeded",

@@ -1,0 +1,131 @@
+"""Build customer notices from the config and run them beside the daemon.
+
+Kept out of daemon.py so the daemon only needs a handful of lines: build, start,
+stop, register HTTP routes, reload.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections.abc import Mapping
+
+import structlog
+from aiohttp import web
+
+from alertd.config.schema import Config, LoadedConfig
+from alertd.customers.directory import CustomerDirectory
+from alertd.customers.feed import CustomerFeed
+from alertd.customers.sources import load_customer_file
+from alertd.ingest.topics import ensure_topics
+from alertd.notices.composer import Composer
+from alertd.notices.delivery import RECEIVERS, NoticeSender
+from alertd.notices.metrics import NoticeMetrics
+from alertd.notices.paging import OwnerPager
+from alertd.notices.service import NoticeService
+from alertd.notify.channels.base import Channel
+from alertd.notify.channels.customer_email import CustomerEmailChannel
+from alertd.notify.channels.customer_webhook import CustomerWebhookChannel
+from alertd.notify.dispatcher import Dispatcher
+from alertd.observe.metrics import Metrics
+from alertd.route.tree import Route
+from alertd.templating import Templates
+
+log = structlog.get_logger(__name__)
+TICK = 1.0
+"""Seconds between checks of confirmation windows, promised updates, digests, maintenance."""
+
+
+def with_customer_channels(
+    receivers: dict[str, list[Channel]], config: Config
+) -> dict[str, list[Channel]]:
+    """Add the customer email/webhook channels as two receivers of the Dispatcher."""
+    receivers[RECEIVERS["email"]] = [CustomerEmailChannel(config.smtp, config.notices.from_)]
+    receivers[RECEIVERS["webhook"]] = [CustomerWebhookChannel(config.notify.retry.timeout)]
+    return receivers
+
+
+def build_directory(loaded: LoadedConfig) -> CustomerDirectory:
+    """Customers and segments from the file (already validated by the loader)."""
+    settings = loaded.config.customers
+    if settings is None:
+        return CustomerDirectory()
+    segments: dict[str, Mapping[str, str]] = dict(settings.segments)
+    customers = []
+    if settings.file is not None:
+        parsed = load_customer_file(loaded.base_dir / settings.file)
+        segments = {**parsed.segments, **segments}
+        customers = parsed.customers
+    return CustomerDirectory(customers, segments)
+
+
+class CustomerNotices:
+    def __init__(
+        self,
+        loaded: LoadedConfig,
+        templates: Templates,
+        dispatcher: Dispatcher,
+        route: Route,
+        metrics: Metrics,
+    ) -> None:
+        config = loaded.config
+        self.directory = build_directory(loaded)
+        composer = Composer(templates, config.notices.default_locale, config.notices.public_url)
+        self.service = NoticeService(
+            config.notices,
+            loaded.rules,
+            self.directory,
+            NoticeSender(dispatcher, composer),
+            templates,
+            NoticeMetrics(metrics.registry),
+            OwnerPager(route, dispatcher),
+        )
+        self._topic = config.customers.topic if config.customers else None
+        self._feed: CustomerFeed | None = None
+        self._ticker: asyncio.Task[None] | None = None
+
+    async def start(
+        self, bootstrap_servers: str, partitions: int, client_options: dict[str, object]
+    ) -> None:
+        if self._topic is not None:
+            await ensure_topics(
+                bootstrap_servers,
+                [self._topic],
+                partitions,
+                compacted=[self._topic],
+                client_options=client_options,
+            )
+            self._feed = CustomerFeed(bootstrap_servers, self._topic, self.directory)
+            await self._feed.start()
+        self._ticker = asyncio.create_task(self._tick(), name="customer-notices")
+        log.info("customer_notices_started", customers=len(self.directory), topic=self._topic)
+
+    async def stop(self) -> None:
+        if self._ticker is not None:
+            self._ticker.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._ticker
+        if self._feed is not None:
+            await self._feed.stop()
+
+    def register_http(self, app: web.Application) -> None:
+        from alertd.api import maintenance, notices, status
+
+        notices.register(app, self.service)
+        maintenance.register(app)
+        status.register(app, self.service)
+
+    def reload(self, loaded: LoadedConfig, templates: Templates) -> None:
+        """New rules' ``customers:`` blocks and file customers apply to new incidents."""
+        self.service.replace_rules(loaded.rules, templates)
+        for customer in build_directory(loaded).all():
+            self.directory.upsert(customer)
+
+    async def _tick(self) -> None:
+        while True:
+            await asyncio.sleep(TICK)
+            try:
+                await self.service.tick(time.time())
+            except Exception:
+                log.exception("customer_notice_tick_failed")

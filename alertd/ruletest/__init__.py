@@ -1,0 +1,1 @@
+"""Rule unit tests (``alertd test``): input series in, expected alerts at given times."""

@@ -1,0 +1,92 @@
+"""The consumer's hot path without Kafka: decode -> Pipeline.handle, in batches.
+
+For profiling and quick before/after comparisons of the code alertd owns per event
+(decoder, pipeline, detection), with the broker and the network taken out.
+
+    .venv/bin/python bench/hotpath.py [--events 300000] [--profile]
+    .venv/bin/pyinstrument bench/hotpath.py          # or py-spy record -- ...
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import time
+from typing import Any
+
+from common import Workload, machine, report
+
+from alertd.alerts.store import AlertStore
+from alertd.config.rules import RuleFile
+from alertd.ingest.decoders import decode_alertd
+from alertd.notify.dispatcher import Dispatcher
+from alertd.notify.retry import Backoff
+from alertd.observe.metrics import Metrics
+from alertd.pipeline import Pipeline
+from alertd.route.tree import Route
+from alertd.templating import Templates
+
+BATCH = 500
+
+
+def build_pipeline(workload: Workload) -> Pipeline:
+    import yaml
+
+    rules = RuleFile.model_validate(yaml.safe_load(workload.rules_yaml())).rules
+    metrics = Metrics()
+    templates = Templates(None)
+    from alertd.config.schema import RouteConfig, RetryConfig
+
+    dispatcher = Dispatcher({}, metrics, Backoff.from_config(RetryConfig()))
+    return Pipeline(rules, AlertStore(rules, templates), Route.build(RouteConfig()), dispatcher, metrics)
+
+
+async def run(workload: Workload) -> dict[str, Any]:
+    values = [v for _, v in workload.records()]
+    pipeline = build_pipeline(workload)
+    t0 = time.perf_counter()
+    decoded = 0
+    for i in range(0, len(values), BATCH):
+        events = []
+        for raw in values[i : i + BATCH]:
+            events.extend(decode_alertd(raw))
+        decoded += len(events)
+    t_decode = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    for i in range(0, len(values), BATCH):
+        events = []
+        for raw in values[i : i + BATCH]:
+            events.extend(decode_alertd(raw))
+        await pipeline.handle("t", 0, events, time.time())
+    t_all = time.perf_counter() - t0
+    n = len(values)
+    return {
+        "events": n,
+        "decode_per_second": round(n / t_decode),
+        "decode_and_handle_per_second": round(n / t_all),
+        "us_per_event": round(t_all / n * 1e6, 2),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--events", type=int, default=300_000)
+    parser.add_argument("--rules", type=int, default=1000)
+    parser.add_argument("--series", type=int, default=100_000)
+    parser.add_argument("--profile", action="store_true", help="cProfile, top 25 by tottime")
+    args = parser.parse_args()
+    workload = Workload(rules=args.rules, series=args.series, events=args.events)
+    if args.profile:
+        import cProfile
+        import pstats
+
+        with cProfile.Profile() as prof:
+            asyncio.run(run(workload))
+        pstats.Stats(prof).sort_stats("tottime").print_stats(25)
+        return
+    result = asyncio.run(run(workload))
+    report("hotpath", {"machine": machine(), **result})
+
+
+if __name__ == "__main__":
+    main()

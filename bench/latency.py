@@ -1,0 +1,465 @@
+"""Latency: event that crosses a `for: 0` rule -> page received, under background load.
+
+alertd runs as a real `alertd run` process (1,000 background rules + one probe rule)
+while this process produces background events at half of alertd's measured maximum
+throughput (from bench/out/throughput.json, or --rate). Every 200 ms a probe event with
+a new ``probe`` label crosses the probe rule; the clock stops when the page for that
+probe reaches the loopback receiver: the webhook channel if alertd has it, else email to
+a local aiosmtpd sink.
+
+Then the same scenario goes through Prometheus + Alertmanager (Debian packages): a tiny
+exporter exposes ``bench_probe{probe="N"} 1`` from the moment the probe starts, a
+``for: 0`` rule fires, and Alertmanager's webhook posts to the same kind of receiver.
+Once with their default settings and once with the tightest practical ones. That part
+is skipped, with a message, when the binaries are not installed.
+
+    .venv/bin/python bench/latency.py [--probes 150] [--rate N] [--skip-defaults]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import re
+import shutil
+import signal
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import msgspec
+from aiohttp import web
+from aiokafka import AIOKafkaProducer
+from common import OUT, ROOT, Workload, broker, create_topic, machine, report
+
+from alertd.demo.smtp_sink import ReceivedMail, SmtpSink
+from alertd.embedded.tansu import free_port
+
+PARTITIONS = 4
+PROBE_EVERY = 0.2
+_PROBE = re.compile(rb'probe(?:=|"\s*:\s*")(\d+)')
+
+
+class Receiver:
+    """Loopback page receiver: notes when the first page for each probe arrived."""
+
+    def __init__(self) -> None:
+        self.arrived: dict[int, float] = {}
+        self._runner: web.AppRunner | None = None
+        self.port = 0
+
+    def seen(self, payload: bytes) -> None:
+        now = time.time()
+        for match in _PROBE.finditer(payload):
+            self.arrived.setdefault(int(match.group(1)), now)
+
+    async def _handle(self, request: web.Request) -> web.Response:
+        self.seen(await request.read())
+        return web.json_response({"status": "ok"})
+
+    async def start(self) -> str:
+        app = web.Application()
+        app.router.add_route("*", "/{tail:.*}", self._handle)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        self.port = free_port()
+        await web.TCPSite(self._runner, "127.0.0.1", self.port).start()
+        return f"http://127.0.0.1:{self.port}/hook"
+
+    async def stop(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+
+def webhook_available() -> bool:
+    try:
+        import alertd.notify.channels.webhook  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def percentiles(samples: list[float]) -> dict[str, Any]:
+    if not samples:
+        return {"count": 0}
+    ms = sorted(s * 1000 for s in samples)
+    q = statistics.quantiles(ms, n=100, method="inclusive") if len(ms) > 1 else ms * 99
+    return {
+        "count": len(ms),
+        "p50_ms": round(q[49], 1),
+        "p99_ms": round(q[98], 1),
+        "max_ms": round(ms[-1], 1),
+    }
+
+
+# ---------------------------------------------------------------- alertd
+
+
+def alertd_config(bootstrap: str, topic: str, port: int, channel: str, target: str) -> str:
+    if channel == "webhook":
+        receiver = f"    webhook_configs: [{{url: '{target}', send_resolved: false}}]"
+        smtp = ""
+    else:
+        receiver = (
+            "    email_configs: [{to: [oncall@example.com], from: alertd@example.com,"
+            " send_resolved: false}]"
+        )
+        smtp = f"smtp: {{host: 127.0.0.1, port: {target}}}\n"
+    return f"""\
+kafka:
+  bootstrap_servers: {bootstrap}
+  group_id: latency
+  topics: [{{name: {topic}}}]
+  dlq_topic: {topic}.dlq
+  session_timeout: 2s
+  heartbeat_interval: 500ms
+http: {{listen: "127.0.0.1:{port}"}}
+{smtp}rule_files: [rules.yml]
+route: {{receiver: oncall}}
+receivers:
+  - name: oncall
+{receiver}
+detect: {{clock_tick: 1s, idle_lag: 1h}}
+logging: {{level: warning}}
+"""
+
+
+PROBE_RULE = """\
+  - name: probe
+    match: {kind: metric, name: bench_probe}
+    group_by: [probe]
+    detect: {threshold: {above: 0.5}}
+    for: 0s
+    severity: critical
+"""
+
+
+@contextlib.asynccontextmanager
+async def alertd_process(config: Path, port: int) -> AsyncIterator[None]:
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "alertd",
+        "run",
+        "-c",
+        str(config),
+        cwd=ROOT,
+        stdout=asyncio.subprocess.DEVNULL,
+    )
+    try:
+        async with aiohttp.ClientSession() as http:
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline:
+                with contextlib.suppress(aiohttp.ClientError):
+                    async with http.get(f"http://127.0.0.1:{port}/readyz") as resp:
+                        if resp.status == 200:
+                            break
+                if process.returncode is not None:
+                    raise RuntimeError("alertd run exited; see its stderr above")
+                await asyncio.sleep(0.1)
+        yield
+    finally:
+        if process.returncode is None:
+            process.send_signal(signal.SIGTERM)
+            try:
+                await asyncio.wait_for(process.wait(), 20)
+            except TimeoutError:
+                process.kill()
+                await process.wait()
+
+
+async def background(
+    producer: AIOKafkaProducer, topic: str, workload: Workload, rate: float, stop: asyncio.Event
+) -> int:
+    """Below-threshold events at ``rate`` per second, in 10 ms slices."""
+    enc = msgspec.json.Encoder()
+    sent, i, start = 0, 0, time.monotonic()
+    futures: list[asyncio.Future[Any]] = []
+    while not stop.is_set():
+        due = int((time.monotonic() - start) * rate)
+        now = time.time()
+        while sent < due:
+            host = (i // workload.rules) % workload.hosts
+            event = {
+                "time": now,
+                "kind": "metric",
+                "name": f"m{i % workload.rules}",
+                "value": float(i % 80),
+                "labels": {"service": "api", "host": f"h{host}", "region": "eu-west"},
+            }
+            futures.append(
+                await producer.send(
+                    topic, enc.encode(event), key=f"h{host}".encode(), partition=host % PARTITIONS
+                )
+            )
+            sent += 1
+            i += 1
+        if len(futures) > 5000:
+            await asyncio.gather(*futures)
+            futures.clear()
+        await asyncio.sleep(0.01)
+    await asyncio.gather(*futures)
+    return sent
+
+
+async def measure_alertd(
+    bootstrap: str, workload: Workload, rate: float, probes: int, channel: str
+) -> dict[str, Any]:
+    topic = "bench.latency"
+    await create_topic(bootstrap, topic, PARTITIONS)
+    receiver, sink = Receiver(), None
+    target = await receiver.start()
+    if channel == "email":
+        sink = SmtpSink(on_message=lambda m: receiver.seen(_mail_bytes(m)))
+        target = str(await sink.start())
+    port = free_port()
+    with tempfile.TemporaryDirectory() as tmp:
+        (Path(tmp) / "rules.yml").write_text(workload.rules_yaml() + PROBE_RULE)
+        config = Path(tmp) / "alertd.yml"
+        config.write_text(alertd_config(bootstrap, topic, port, channel, target))
+        bulk = AIOKafkaProducer(bootstrap_servers=bootstrap, linger_ms=5, acks=1)
+        fast = AIOKafkaProducer(bootstrap_servers=bootstrap, linger_ms=0, acks=1)
+        await bulk.start()
+        await fast.start()
+        stop = asyncio.Event()
+        sent_at: dict[int, float] = {}
+        try:
+            async with alertd_process(config, port):
+                load = asyncio.create_task(background(bulk, topic, workload, rate, stop))
+                await asyncio.sleep(5)  # group joined, load steady
+                t_load = time.monotonic()
+                for n in range(probes):
+                    await _send_probe(fast, topic, n, sent_at)
+                    await asyncio.sleep(PROBE_EVERY)
+                await _wait_all(receiver, sent_at, 10)
+                stop.set()
+                sent = await load
+                load_rate = sent / (time.monotonic() - t_load + 5)
+        finally:
+            stop.set()
+            await bulk.stop()
+            await fast.stop()
+            await receiver.stop()
+            if sink is not None:
+                await sink.stop()
+    result = _latencies(receiver, sent_at)
+    return {**result, "channel": channel, "background_per_second": round(load_rate)}
+
+
+def _mail_bytes(mail: ReceivedMail) -> bytes:
+    return mail.subject.encode()
+
+
+async def _send_probe(
+    producer: AIOKafkaProducer, topic: str, n: int, sent_at: dict[int, float]
+) -> None:
+    value = json.dumps(
+        {
+            "time": time.time(),
+            "kind": "metric",
+            "name": "bench_probe",
+            "value": 1.0,
+            "labels": {"probe": str(n)},
+        }
+    ).encode()
+    sent_at[n] = time.time()
+    await producer.send(topic, value, key=f"h{n}".encode(), partition=n % PARTITIONS)
+
+
+async def _wait_all(receiver: Receiver, sent_at: dict[int, float], grace: float) -> None:
+    deadline = time.monotonic() + grace
+    while time.monotonic() < deadline and not sent_at.keys() <= receiver.arrived.keys():
+        await asyncio.sleep(0.05)
+
+
+def _latencies(receiver: Receiver, sent_at: dict[int, float]) -> dict[str, Any]:
+    samples = [receiver.arrived[n] - t for n, t in sent_at.items() if n in receiver.arrived]
+    return {**percentiles(samples), "probes": len(sent_at), "lost": len(sent_at) - len(samples)}
+
+
+# ------------------------------------------------ Prometheus + Alertmanager
+
+DEFAULTS = {
+    "scrape_interval": "1m",
+    "evaluation_interval": "1m",
+    "group_wait": "30s",
+    "group_interval": "5m",
+}
+"""Prometheus' and Alertmanager's built-in defaults (what an unset key means)."""
+
+TIGHT = {
+    "scrape_interval": "1s",
+    "evaluation_interval": "1s",
+    "group_wait": "0s",
+    "group_interval": "1s",
+}
+
+
+class Exporter:
+    """Exposes ``bench_probe{probe="N"} 1`` for every started probe."""
+
+    def __init__(self) -> None:
+        self.active: list[int] = []
+        self._runner: web.AppRunner | None = None
+        self.port = 0
+
+    async def _metrics(self, request: web.Request) -> web.Response:
+        lines = ["# TYPE bench_probe gauge"]
+        lines += [f'bench_probe{{probe="{n}"}} 1' for n in self.active]
+        return web.Response(text="\n".join(lines) + "\n")
+
+    async def start(self) -> None:
+        app = web.Application()
+        app.router.add_get("/metrics", self._metrics)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        self.port = free_port()
+        await web.TCPSite(self._runner, "127.0.0.1", self.port).start()
+
+    async def stop(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+
+def prometheus_binaries() -> tuple[str, str] | None:
+    prom = shutil.which("prometheus")
+    am = shutil.which("prometheus-alertmanager") or shutil.which("alertmanager")
+    return (prom, am) if prom and am else None
+
+
+async def measure_prometheus(
+    settings: dict[str, str], probes: int, spacing: float, wait: float
+) -> dict[str, Any]:
+    binaries = prometheus_binaries()
+    assert binaries is not None
+    prom_bin, am_bin = binaries
+    exporter, receiver = Exporter(), Receiver()
+    await exporter.start()
+    hook = await receiver.start()
+    prom_port, am_port, cluster_port = free_port(), free_port(), free_port()
+    sent_at: dict[int, float] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        d = Path(tmp)
+        (d / "rules.yml").write_text(
+            "groups:\n- name: bench\n  rules:\n  - alert: probe\n"
+            "    expr: bench_probe > 0.5\n    for: 0s\n"
+            "    labels: {severity: critical}\n"
+        )
+        (d / "prometheus.yml").write_text(
+            f"global:\n  scrape_interval: {settings['scrape_interval']}\n"
+            f"  evaluation_interval: {settings['evaluation_interval']}\n"
+            "rule_files: [rules.yml]\n"
+            "alerting:\n  alertmanagers:\n  - static_configs:\n"
+            f"    - targets: ['127.0.0.1:{am_port}']\n"
+            "scrape_configs:\n- job_name: probe\n  static_configs:\n"
+            f"  - targets: ['127.0.0.1:{exporter.port}']\n"
+        )
+        (d / "am.yml").write_text(
+            "route:\n  receiver: hook\n  group_by: [probe]\n"
+            f"  group_wait: {settings['group_wait']}\n"
+            f"  group_interval: {settings['group_interval']}\n  repeat_interval: 1h\n"
+            f"receivers:\n- name: hook\n  webhook_configs:\n  - url: '{hook}'\n"
+            "    send_resolved: false\n"
+        )
+        am = await asyncio.create_subprocess_exec(
+            am_bin,
+            f"--config.file={d / 'am.yml'}",
+            f"--storage.path={d / 'am'}",
+            f"--web.listen-address=127.0.0.1:{am_port}",
+            f"--cluster.listen-address=127.0.0.1:{cluster_port}",
+            "--log.level=warn",
+            stdout=asyncio.subprocess.DEVNULL,
+            stderr=asyncio.subprocess.DEVNULL,
+        )
+        prom = await asyncio.create_subprocess_exec(
+            prom_bin,
+            f"--config.file={d / 'prometheus.yml'}",
+            f"--storage.tsdb.path={d / 'prom'}",
+            f"--web.listen-address=127.0.0.1:{prom_port}",
+            "--log.level=warn",
+            stdout=asyncio.subprocess.DEVNULL,
+            stderr=asyncio.subprocess.DEVNULL,
+        )
+        try:
+            await asyncio.sleep(3)  # both up, first scrape done
+            for n in range(probes):
+                sent_at[n] = time.time()
+                exporter.active.append(n)
+                await asyncio.sleep(spacing)
+            await _wait_all(receiver, sent_at, wait)
+        finally:
+            for proc in (prom, am):
+                if proc.returncode is None:
+                    proc.terminate()
+                    await proc.wait()
+            await exporter.stop()
+            await receiver.stop()
+    return {**_latencies(receiver, sent_at), "settings": settings}
+
+
+# ------------------------------------------------------------------ main
+
+
+def max_rate() -> float | None:
+    path = OUT / "throughput.json"
+    if not path.exists():
+        return None
+    return float(json.loads(path.read_text())["alertd"]["per_second"])
+
+
+async def main(args: argparse.Namespace) -> None:
+    workload = Workload(rules=args.rules, series=args.series)
+    measured = max_rate()
+    rate = args.rate or (measured / 2 if measured else 20_000.0)
+    channel = "webhook" if webhook_available() else "email"
+    if channel == "email":
+        print("the webhook channel is not there yet: alertd pages by email to a local sink")
+    async with broker() as bootstrap:
+        ours = await measure_alertd(bootstrap, workload, rate, args.probes, channel)
+    print(f"alertd: {ours}", flush=True)
+    result: dict[str, Any] = {
+        "machine": machine(),
+        "max_throughput_per_second": measured,
+        "target_rate_per_second": round(rate),
+        "alertd": ours,
+        "target_p99_ms": 100,
+    }
+    if prometheus_binaries() is None:
+        print(
+            "Prometheus/Alertmanager comparison skipped: `prometheus` and "
+            "`prometheus-alertmanager` not found on PATH "
+            "(apt-get install -y prometheus prometheus-alertmanager)"
+        )
+        result["prometheus"] = "skipped: binaries not installed"
+    else:
+        tight = await measure_prometheus(TIGHT, args.prom_probes, 0.25, 15)
+        print(f"prometheus tight: {tight}", flush=True)
+        result["prometheus_tight"] = tight
+        if tight.get("p50_ms") and ours.get("p50_ms"):
+            result["ratio_tight_p50"] = round(tight["p50_ms"] / ours["p50_ms"], 1)
+            result["ratio_tight_p99"] = round(tight["p99_ms"] / ours["p99_ms"], 1)
+        if not args.skip_defaults:
+            default = await measure_prometheus(DEFAULTS, 6, 10.0, 190)
+            print(f"prometheus defaults: {default}", flush=True)
+            result["prometheus_defaults"] = default
+            if default.get("p50_ms") and ours.get("p50_ms"):
+                result["ratio_defaults_p50"] = round(default["p50_ms"] / ours["p50_ms"], 1)
+    report("latency", result)
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--probes", type=int, default=150)
+    parser.add_argument("--prom-probes", type=int, default=40)
+    parser.add_argument("--rate", type=float, default=0.0, help="background events/s")
+    parser.add_argument("--rules", type=int, default=1000)
+    parser.add_argument("--series", type=int, default=100_000)
+    parser.add_argument("--skip-defaults", action="store_true", help="skip the ~4 min run")
+    asyncio.run(main(parser.parse_args()))
