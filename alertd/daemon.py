@@ -26,7 +26,11 @@ from alertd.ingest.consumer import KafkaIngest
 from alertd.ingest.dlq import DeadLetters
 from alertd.ingest.security import describe, kafka_client_options
 from alertd.ingest.topics import ensure_topics
-from alertd.notices.wiring import CustomerNotices, with_customer_channels
+from alertd.notices.wiring import (
+    CustomerNotices,
+    owns_first_partition,
+    with_customer_channels,
+)
 from alertd.notify.channels.http import HttpClient
 from alertd.notify.dispatcher import Dispatcher
 from alertd.notify.receivers import build_receivers
@@ -63,7 +67,9 @@ class Daemon:
         """One HTTP session for all HTTP channels, closed on shutdown."""
         self.dispatcher = Dispatcher(
             with_customer_channels(
-                build_receivers(self.config, self.templates, self.http_client), self.config
+                build_receivers(self.config, self.templates, self.http_client),
+                self.config,
+                self.http_client,
             ),
             self.metrics,
             Backoff.from_config(retry),
@@ -133,7 +139,12 @@ class Daemon:
             self.metrics,
             client_options=self.client_options,
         )
-        await self.notices.start(self.bootstrap_servers, kafka.partitions, self.client_options)
+        await self.notices.start(
+            self.bootstrap_servers,
+            kafka.partitions,
+            self.client_options,
+            leader=lambda: owns_first_partition(self.ingest, kafka),
+        )
         await self.ingest.start()
         await self._start_http()
         self.metrics.reload_ok.set(1)
@@ -185,7 +196,7 @@ class Daemon:
             loaded.base_dir / config.templates_dir if config.templates_dir else None
         )
         receivers = with_customer_channels(
-            build_receivers(config, templates, self.http_client), config
+            build_receivers(config, templates, self.http_client), config, self.http_client
         )
         route = Route.build(config.route)
         paging = PagingOptions.from_config(config, self.pipeline.paging.silences)

@@ -26,6 +26,8 @@ from alertd.ingest.event import Event
 
 SERIES_PER_RULE_1000 = 10
 LAYOUTS = ("names", "labels", "globs")
+TIME_BUDGET = 10.0
+"""Seconds per timed pass at most."""
 
 
 def rule(layout: str, r: int) -> RuleSpec:
@@ -69,17 +71,18 @@ def events(layout: str, rules: int, count: int) -> list[Event]:
 def rate(layout: str, rules: int, count: int) -> float:
     evaluator = Evaluator([rule(layout, r) for r in range(rules)])
     stream = events(layout, rules, count)
-    for event in stream[:20_000]:  # create the series first: measure matching, not growth
-        evaluator.process(event)
-    evaluator = Evaluator([rule(layout, r) for r in range(rules)])
-    for event in stream[:10_000]:
+    for event in stream[:10_000]:  # create the series first: measure matching, not growth
         evaluator.process(event)
     best = 0.0
     for _ in range(3):
         t0 = time.perf_counter()
-        for event in stream:
+        done = 0
+        for event in stream:  # bounded: an O(rules) index would take minutes
             evaluator.process(event)
-        best = max(best, count / (time.perf_counter() - t0))
+            done += 1
+            if done % 1000 == 0 and time.perf_counter() - t0 > TIME_BUDGET:
+                break
+        best = max(best, done / (time.perf_counter() - t0))
         stream = [
             Event(e.time + count * 0.001, e.kind, e.name, e.value, e.labels) for e in stream
         ]

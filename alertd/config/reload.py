@@ -13,6 +13,7 @@ timers. Series of removed or changed rules are dropped (a changed rule starts fr
 from __future__ import annotations
 
 import asyncio
+import glob
 import time
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -117,24 +118,19 @@ class Reloader:
 
     async def _reload(self, dry_run: bool) -> ReloadOutcome:
         current = self._target.loaded
-        metrics = self._target.metrics
-        try:
-            new = load_config(current.path)
-        except ConfigProblems as exc:
-            problems = [str(e) for e in exc.errors]
-            for problem in problems:
-                log.error("config_reload_problem", problem=problem)
-            log.error("config_reload_rejected", path=str(current.path), problems=len(problems))
-            if not dry_run:
-                metrics.reload_ok.set(0)
-            return ReloadOutcome(ok=False, problems=problems)
+        new = self._load(current, dry_run)
+        if isinstance(new, ReloadOutcome):
+            return new
         diff = diff_rules(current.rules, new.rules)
         restart = [s for s in RESTART_ONLY if getattr(current.config, s) != getattr(new.config, s)]
+        if current.api_token != new.api_token and "http" not in restart:
+            restart.append("http")  # a rotated token file or variable
         if dry_run:
             return ReloadOutcome(ok=True, diff=diff, restart_needed=restart)
+        metrics = self._target.metrics
         try:
             await self._target.reload(new)
-        except Exception as exc:  # the old configuration is still in place
+        except Exception as exc:  # a bug while swapping; the config file was valid
             log.exception("config_reload_failed", error=str(exc))
             metrics.reload_ok.set(0)
             return ReloadOutcome(ok=False, diff=diff, problems=[f"applying failed: {exc}"])
@@ -145,14 +141,27 @@ class Reloader:
             log.warning("config_reload_needs_restart", sections=restart)
         return ReloadOutcome(ok=True, diff=diff, restart_needed=restart, applied=True)
 
+    def _load(self, current: LoadedConfig, dry_run: bool) -> LoadedConfig | ReloadOutcome:
+        """The new config, or the rejection (logged as PATH:LINE lines) if it is bad."""
+        try:
+            return load_config(current.path)
+        except ConfigProblems as exc:
+            problems = [str(e) for e in exc.errors]
+        for problem in problems:
+            log.error("config_reload_problem", problem=problem)
+        log.error("config_reload_rejected", path=str(current.path), problems=len(problems))
+        if not dry_run:
+            self._target.metrics.reload_ok.set(0)
+        return ReloadOutcome(ok=False, problems=problems)
+
 
 def watched_files(loaded: LoadedConfig) -> list[Path]:
     """The config file, every rule file its globs match now, and the template files."""
     base = loaded.base_dir
     files = [loaded.path]
     for pattern in loaded.config.rule_files:
-        full = Path(pattern) if Path(pattern).is_absolute() else base / pattern
-        files.extend(sorted(full.parent.glob(full.name)))
+        full = pattern if Path(pattern).is_absolute() else str(base / pattern)
+        files.extend(Path(f) for f in sorted(glob.glob(full)))  # as the loader expands them
     if loaded.config.templates_dir:
         templates = base / loaded.config.templates_dir
         files.extend(sorted(p for p in templates.rglob("*") if p.is_file()))

@@ -107,7 +107,10 @@ class CustomerFeed:
                 await asyncio.sleep(1.0)
                 continue
             for records in batch.values():
-                self._apply(records)
+                try:
+                    self._apply(records)
+                except Exception:  # a record must never stop the directory from updating
+                    log.exception("customer_feed_apply_failed")
 
     def _apply(self, records: list[ConsumerRecord]) -> None:
         for record in records:

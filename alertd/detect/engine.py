@@ -61,6 +61,8 @@ class Engine:
         for rule in self.rules.values():
             for member in rule.members:
                 self._dependents[member].append(rule)
+        self.detector_errors = 0
+        """Points a detector failed on (its series was reset); exposed for metrics."""
         self._unstarted = [
             r for r in self.rules.values() if r.clock_driven and not r.group_by and not r.members
         ]
@@ -76,11 +78,18 @@ class Engine:
             group = rule.group_labels(event.labels)
             key = (rule.name, group)
             series = self._series_for(rule, key)
-            if stream.name is None:
-                verdict = series.observe(event.time, event.value)
-            else:
-                multi = cast(StreamDetector, series)
-                verdict = multi.observe_stream(stream.name, event.time, event.value)
+            try:
+                if stream.name is None:
+                    verdict = series.observe(event.time, event.value)
+                else:
+                    multi = cast(StreamDetector, series)
+                    verdict = multi.observe_stream(stream.name, event.time, event.value)
+            except ArithmeticError:
+                # a detector's arithmetic broke on an absurd value: that series starts over
+                # rather than the partition's consumer loop dying
+                self.detector_errors += 1
+                self._series[key] = rule.new_series()
+                continue
             self._touch(rule, key, event.time)
             if verdict is not None:
                 observations.append(Observation(rule, group, _at(verdict, event.time), verdict))
@@ -95,6 +104,8 @@ class Engine:
                 series = self._series_for(rule, key)
                 series.tick(now)
                 self._touch(rule, key, now)
+        self.detector_errors = 0
+        """Points a detector failed on (its series was reset); exposed for metrics."""
         self._unstarted = []
         while self._heap and self._heap[0][0] <= now:
             due, _, key = heapq.heappop(self._heap)
@@ -102,11 +113,15 @@ class Engine:
                 continue
             del self._due[key]
             rule, series = self.rules[key[0]], self._series[key]
-            for _ in range(_MAX_TICKS_PER_SERIES):
-                verdict = series.tick(now)
-                if verdict is None:
-                    break
-                observations.append(Observation(rule, key[1], _at(verdict, now), verdict))
+            try:
+                for _ in range(_MAX_TICKS_PER_SERIES):
+                    verdict = series.tick(now)
+                    if verdict is None:
+                        break
+                    observations.append(Observation(rule, key[1], _at(verdict, now), verdict))
+            except ArithmeticError:
+                self.detector_errors += 1
+                series = self._series[key] = rule.new_series()
             self._schedule(key, series)
         observations.sort(key=lambda o: o.at)
         return self._with_composites(observations)

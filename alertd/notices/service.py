@@ -75,6 +75,8 @@ class NoticeService:
         self.outbox = Outbox(config.rate_limit)
         self.maintenance = MaintenanceBook(config.announce_before, config.maintenance)
         self._alerts: dict[str, Alert] = {}
+        self.leader: Callable[[], bool] = lambda: True
+        """Whether this process sends maintenance notices (one process in a group does)."""
 
     def now(self) -> float:
         """The service's clock (wall time; tests drive it)."""
@@ -96,7 +98,7 @@ class NoticeService:
             if alert.state is AlertState.FIRING:
                 return self._on_firing(alert, incident, spec, observed_at)
             if alert.state is AlertState.RESOLVED:
-                await self._on_resolved(incident.id, observed_at)
+                self._on_resolved(incident.id, observed_at)
         except Exception:  # customer notices must never break paging
             log.exception("customer_notice_failed", incident=incident.id)
         return alert
@@ -156,14 +158,13 @@ class NoticeService:
         self._refresh_gauges()
         return state
 
-    async def _on_resolved(self, incident_id: str, now: float) -> None:
+    def _on_resolved(self, incident_id: str, now: float) -> None:
+        """Only marks the state: the next tick sends resolutions, so paging never waits."""
         state = self.tracker.get(incident_id)
         if state is None or state.resolved_at is not None:
             return
         state.resolved_at = now
-        if state.status is Status.PUBLISHED:
-            await self._resolve_published(state, now)
-        elif state.status in WAITING:
+        if state.status in WAITING:
             state.status = Status.CLOSED  # over before customers needed to know
         self._refresh_gauges()
 
@@ -171,15 +172,20 @@ class NoticeService:
 
     async def tick(self, now: float | None = None) -> None:
         """Release due notices, chase overdue updates, flush digests, run maintenance."""
+        if not self.config.enabled:
+            return
         now = self.now() if now is None else now
         for state in self.tracker.all():
             if state.status is Status.WAITING and now >= state.release_at:
                 await self._publish(state, now, approved=False)
+            elif state.status is Status.PUBLISHED and state.resolved_at is not None:
+                await self._resolve_published(state, now)
             elif state.status is Status.PUBLISHED:
                 await self._chase_update(state, now)
         for customer_id, items in self.outbox.due(now):
             await self._deliver(customer_id, items, now)
-        await self._maintenance_notices(now)
+        if self.leader():
+            await self._maintenance_notices(now)
         self.tracker.prune()
         for incident_id in [i for i in self._alerts if self._finished(i)]:
             del self._alerts[incident_id]
@@ -188,7 +194,9 @@ class NoticeService:
         state = self.tracker.get(incident_id)
         return state is None or state.resolved_at is not None or state.status in DONE
 
-    async def _publish(self, state: NoticeState, now: float, approved: bool) -> None:
+    async def _publish(
+        self, state: NoticeState, now: float, approved: bool, stage: Stage = Stage.INVESTIGATING
+    ) -> None:
         spec = self._specs.get(state.rule)
         if spec is not None:
             state.audience = self._resolve(spec, state.labels)
@@ -216,7 +224,7 @@ class NoticeService:
             customers=state.audience.size,
             by_segment=state.audience.as_json()["bySegment"],
         )
-        await self._offer_all(state, state.next_item(now, stage=Stage.INVESTIGATING), now)
+        await self._offer_all(state, state.next_item(now, stage=stage), now)
         self._refresh_gauges()
 
     async def _chase_update(self, state: NoticeState, now: float) -> None:
@@ -278,30 +286,40 @@ class NoticeService:
         return state
 
     async def update(self, incident_id: str, update: Mapping[str, Any]) -> NoticeState:
-        """On-call's update: text, stage, eta, workaround, impact, next update time."""
+        """On-call's update: text, stage, eta, workaround, impact, next update time.
+
+        While the notice still waits, an update without a stage is stored for the first
+        notice; one with a stage publishes at that stage (on-call acted: counts as
+        approval), and ``resolved`` closes it without telling anyone.
+        """
         state = self.state(incident_id)
+        if state.status not in WAITING and state.status is not Status.PUBLISHED:
+            raise NoticeError(f"cannot update: customer notice is {state.status}")
         now = self.now()
         stage = Stage(update["stage"]) if update.get("stage") else None
-        for key in ("text", "workaround", "impact"):
-            if update.get(key) is not None:
-                setattr(state, key, str(update[key]))
-        if update.get("eta") is not None:
-            state.eta = float(update["eta"])
-        state.next_update_at = float(
-            update.get("next_update_at") or now + self.config.update_interval
-        )
-        if state.status in WAITING and stage is None:
-            return state  # stored; goes out with the first notice
+        self._apply_fields(state, update, now)
         if state.status in WAITING:
-            await self._publish(state, now, approved=True)
-        if state.status is not Status.PUBLISHED:
-            raise NoticeError(f"cannot update: customer notice is {state.status}")
+            if stage is Stage.RESOLVED:
+                state.status, state.resolved_at = Status.CLOSED, now
+                self._refresh_gauges()
+            elif stage is not None:
+                await self._publish(state, now, approved=True, stage=stage)
+            return state
         if stage is Stage.RESOLVED:
             state.resolved_at = state.resolved_at or now
             await self._resolve_published(state, now)
         else:
             await self._offer_all(state, state.next_item(now, stage=stage), now)
         return state
+
+    def _apply_fields(self, state: NoticeState, update: Mapping[str, Any], now: float) -> None:
+        for key in ("text", "workaround", "impact"):
+            if update.get(key) is not None:
+                setattr(state, key, str(update[key]))
+        if update.get("eta") is not None:
+            state.eta = float(update["eta"])
+        promised = update.get("next_update_at")
+        state.next_update_at = float(promised) if promised else now + self.config.update_interval
 
     # -- delivery ------------------------------------------------------------------
 

@@ -115,6 +115,7 @@ class NoticeState:
             "status": str(self.status),
             "stage": str(self.stage),
             "rule": self.rule,
+            "labels": dict(self.labels),
             "releaseAt": rfc3339(self.release_at),
             "publishedAt": _time(self.published_at),
             "nextUpdateAt": _time(self.next_update_at),
@@ -150,7 +151,7 @@ class NoticeTracker:
         done = [
             s
             for s in self.all()
-            if s.status in (Status.CLOSED, Status.CANCELLED, Status.NO_AUDIENCE)
+            if s.resolved_at is not None or s.status in (Status.CANCELLED, Status.NO_AUDIENCE)
         ]
         for state in done[: max(0, len(done) - self._keep_closed)]:
             del self._states[state.incident_id]

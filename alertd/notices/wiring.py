@@ -9,15 +9,17 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 import structlog
 from aiohttp import web
+from aiokafka import TopicPartition
 
-from alertd.config.schema import Config, LoadedConfig
+from alertd.config.schema import Config, KafkaConfig, LoadedConfig
 from alertd.customers.directory import CustomerDirectory
 from alertd.customers.feed import CustomerFeed
 from alertd.customers.sources import load_customer_file
+from alertd.ingest.consumer import KafkaIngest
 from alertd.ingest.topics import ensure_topics
 from alertd.notices.composer import Composer
 from alertd.notices.delivery import RECEIVERS, NoticeSender
@@ -27,6 +29,7 @@ from alertd.notices.service import NoticeService
 from alertd.notify.channels.base import Channel
 from alertd.notify.channels.customer_email import CustomerEmailChannel
 from alertd.notify.channels.customer_webhook import CustomerWebhookChannel
+from alertd.notify.channels.http import HttpClient
 from alertd.notify.dispatcher import Dispatcher
 from alertd.observe.metrics import Metrics
 from alertd.route.tree import Route
@@ -38,11 +41,11 @@ TICK = 1.0
 
 
 def with_customer_channels(
-    receivers: dict[str, list[Channel]], config: Config
+    receivers: dict[str, list[Channel]], config: Config, http: HttpClient
 ) -> dict[str, list[Channel]]:
     """Add the customer email/webhook channels as two receivers of the Dispatcher."""
     receivers[RECEIVERS["email"]] = [CustomerEmailChannel(config.smtp, config.notices.from_)]
-    receivers[RECEIVERS["webhook"]] = [CustomerWebhookChannel(config.notify.retry.timeout)]
+    receivers[RECEIVERS["webhook"]] = [CustomerWebhookChannel(http, config.notify.retry.timeout)]
     return receivers
 
 
@@ -58,6 +61,16 @@ def build_directory(loaded: LoadedConfig) -> CustomerDirectory:
         segments = {**parsed.segments, **segments}
         customers = parsed.customers
     return CustomerDirectory(customers, segments)
+
+
+def owns_first_partition(ingest: KafkaIngest | None, kafka: KafkaConfig) -> bool:
+    """One process of a consumer group: the owner of partition 0 of the first topic.
+
+    Before the first assignment nobody leads, so a starting process sends nothing twice.
+    """
+    if ingest is None or not kafka.topics:
+        return False
+    return TopicPartition(kafka.topics[0].name, 0) in ingest.consumer.assignment()
 
 
 class CustomerNotices:
@@ -86,8 +99,15 @@ class CustomerNotices:
         self._ticker: asyncio.Task[None] | None = None
 
     async def start(
-        self, bootstrap_servers: str, partitions: int, client_options: dict[str, object]
+        self,
+        bootstrap_servers: str,
+        partitions: int,
+        client_options: dict[str, object],
+        leader: Callable[[], bool] | None = None,
     ) -> None:
+        """``leader``: does this process send maintenance notices (see owns_first_partition)."""
+        if leader is not None:
+            self.service.leader = leader
         if self._topic is not None:
             await ensure_topics(
                 bootstrap_servers,

@@ -23,6 +23,8 @@ class Notification:
     group_labels: Mapping[str, str] = field(default_factory=dict)
     action: str = "notify"
     """``notify``; ``acknowledge`` (incident acked, PagerDuty only); ``escalate``."""
+    changed: tuple[Alert, ...] = ()
+    """The alerts of ``alerts`` whose change triggered this page (one-alert channels)."""
 
     @property
     def all_alerts(self) -> tuple[Alert, ...]:
@@ -54,6 +56,7 @@ class Notification:
         *,
         action: str = "notify",
         salt: str = "",
+        changed: Sequence[Alert] = (),
     ) -> Notification:
         """Id from receiver, group, each alert's episode and status, action and salt
         (repeat or escalation step): a replay of the same flush gets the same id."""
@@ -70,4 +73,5 @@ class Notification:
             alerts=tuple(alerts),
             group_labels=dict(group_labels),
             action=action,
+            changed=tuple(changed),
         )

@@ -1,9 +1,9 @@
 """Build each receiver's channels from the configuration.
 
 HTTP channels share the daemon's one :class:`HttpClient`. Email is written for one
-alert, so it is wrapped: it gets the alert that triggered a group's page (with that
-alert's own status) and skips ack notifications, which only pagers with incident
-state (PagerDuty) act on.
+alert, so it is wrapped: a group page becomes one mail per alert whose change
+triggered it (each with that alert's own status), and ack notifications, which only
+pagers with incident state (PagerDuty) act on, are skipped.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from alertd.templating import Templates
 
 
 class SingleAlertPages:
-    """Delegates to a one-alert ``channel``: no acks, and only the triggering alert."""
+    """Delegates to a one-alert ``channel``: no acks, one message per changed alert."""
 
     def __init__(self, channel: Channel) -> None:
         self._channel = channel
@@ -31,10 +31,14 @@ class SingleAlertPages:
     def wants(self, notification: Notification) -> bool:
         if notification.action == "acknowledge":
             return False
-        return self._channel.wants(_single(notification))
+        return any(self._channel.wants(n) for n in split_by_alert(notification))
 
     async def send(self, notification: Notification) -> None:
-        await self._channel.send(_single(notification))
+        """A retry after a partial failure resends earlier parts with the same id
+        (Message-ID), which mail systems fold."""
+        for part in split_by_alert(notification):
+            if self._channel.wants(part):
+                await self._channel.send(part)
 
     async def close(self) -> None:
         await self._channel.close()
@@ -60,6 +64,14 @@ def build_receivers(
     return receivers
 
 
-def _single(notification: Notification) -> Notification:
-    """Same id (so the same Message-ID), but status and content of the primary alert."""
-    return replace(notification, alerts=())
+def split_by_alert(notification: Notification) -> list[Notification]:
+    """One-alert notifications for the changed alerts; ids stay deterministic."""
+    changed = notification.changed or (notification.alert,)
+    if len(changed) == 1:
+        return [replace(notification, alert=changed[0], alerts=(), changed=())]
+    return [
+        replace(
+            notification, id=f"{notification.id}.{a.fingerprint}", alert=a, alerts=(), changed=()
+        )
+        for a in changed
+    ]

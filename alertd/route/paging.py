@@ -170,6 +170,7 @@ class Paging:
             flush.changed[0],
             group.observed_at,
             salt=f"repeat-{flush.repeat}" if flush.repeat else "",
+            changed=flush.changed,
         )
         await self._dispatcher.submit(notification)
         for alert in flush.newly_firing:

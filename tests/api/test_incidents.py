@@ -71,7 +71,7 @@ async def test_unacknowledged_page_escalates_through_the_daemon(
         ]
         missing = await http.post(f"{base(daemon)}/api/v1/incidents/inc-nope/ack", headers=AUTH)
     assert (first.path, second.path) == ("/pd", "/secondary")
-    assert second.at - first.at >= 1.4
+    assert second.at - first.at >= 1.0  # 1.5s after the page was queued
     assert second.json()["alerts"][0]["labels"]["alertname"] == "checkout_errors"
     assert incident["escalation"]["receiver"] == "secondary"
     assert missing.status == 404

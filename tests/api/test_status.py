@@ -5,6 +5,7 @@ from __future__ import annotations
 import aiohttp
 
 from tests.api.status_support import TOKEN, published_incident, serve
+from tests.notices.conftest import _close_harness_dispatchers  # noqa: F401 - autouse
 
 
 async def test_feed_shows_customer_only_what_affects_them_with_cors_and_etag() -> None:

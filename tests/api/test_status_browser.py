@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.api.status_support import published_incident, serve
+from tests.notices.conftest import _close_harness_dispatchers  # noqa: F401 - autouse
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="needs the Debian chromium package")

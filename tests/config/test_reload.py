@@ -180,3 +180,12 @@ async def test_watcher_reloads_once_per_change(tmp_path: Path) -> None:
     stop.set()
     await asyncio.wait_for(task, 5)
     assert len(calls) == 1
+
+
+async def test_changes_that_need_a_restart_are_reported(tmp_path: Path) -> None:
+    path = _setup(tmp_path)
+    target = _Target(load_config(path))
+    path.write_text("rule_files: [rules.yml]\nkafka: {group_id: other}\n")
+    outcome = await Reloader(target).reload()
+    assert outcome.applied
+    assert outcome.restart_needed == ["kafka"]

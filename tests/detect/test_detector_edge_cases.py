@@ -120,3 +120,17 @@ def test_a_restart_mid_window_converges_after_one_window(name: str) -> None:
             agree.append((a and a.active) == (b and b.active))
     assert agree
     assert all(agree)
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_extreme_magnitudes_neither_crash_nor_poison_later_verdicts(name: str) -> None:
+    s = series(name, **CASES[name])
+    for i in range(100):
+        s.observe(START + i * 30.0, 1e308 if i % 2 else -1e308)
+    for i in range(100, 400):
+        verdict = s.observe(START + i * 30.0, 3.0)
+        if verdict is not None and verdict.value is not None:
+            assert not math.isnan(verdict.value)
+        if verdict is not None and i > 300:
+            numbers = [v for v in verdict.context.values() if isinstance(v, float)]
+            assert all(math.isfinite(v) for v in numbers), verdict.context

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from alertd.detect.engine import Engine
 from alertd.detect.rule import compile_rule
 from tests.detect.rules import event, rules
@@ -118,3 +120,18 @@ rules:
     [obs] = new.tick(1000.0)
     assert obs.rule.name == "hb"
     assert obs.at == 60.0
+
+
+def test_a_detector_failing_on_a_point_resets_its_series_instead_of_crashing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from alertd.detect.detectors.threshold import ThresholdSeries
+
+    e = engine("rules: [{name: t, match: {name: m}, detect: {threshold: {above: 1}}}]")
+    e.process(event(0, "m", 5.0))
+    with monkeypatch.context() as patch:
+        patch.setattr(ThresholdSeries, "observe", lambda *_: 1 / 0)
+        assert e.process(event(1, "m", 5.0)) == []
+    assert e.detector_errors == 1
+    [obs] = e.process(event(2, "m", 5.0))
+    assert obs.verdict.active

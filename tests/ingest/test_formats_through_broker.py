@@ -116,3 +116,46 @@ async def test_alertmanager_webhook_endpoint_feeds_the_kafka_path(
     assert event_topic == topic
     assert (event.kind, event.name, event.value) == ("check", "ProbeFailure", 1.0)
     assert event.labels["instance"] == "https://server.example.org"
+
+
+async def test_alertmanager_webhook_goes_raw_to_an_alertmanager_topic(
+    kafka: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ALERTD_TEST_AM_TOKEN", TOKEN)
+    events_topic, am_topic = unique("events"), unique("am")
+    topics = {events_topic: "alertd", am_topic: "alertmanager"}
+    path = write_config(tmp_path, _config(kafka, topics, token=True))
+    seen = Seen()
+    async with running_daemon(path, listener=seen) as daemon:
+        url = f"http://127.0.0.1:{daemon.http_port}/api/v1/alertmanager"
+        async with aiohttp.ClientSession() as http:
+            response = await http.post(
+                url, data=fixture("alertmanager-resolved.json"), headers=_auth()
+            )
+        [(topic, event)] = await seen.wait_for(1)
+        [record] = await read_all(kafka, am_topic, expect=1)
+
+    assert response.status == 200
+    assert topic == am_topic
+    assert record.value == fixture("alertmanager-resolved.json")
+    assert (event.name, event.value) == ("Test", 0.0)
+
+
+async def test_alertmanager_webhook_without_a_suitable_topic_is_503(
+    kafka: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ALERTD_TEST_AM_TOKEN", TOKEN)
+    path = write_config(tmp_path, _config(kafka, {unique("tg"): "telegraf"}, token=True))
+    async with running_daemon(path) as daemon, aiohttp.ClientSession() as http:
+        response = await http.post(
+            f"http://127.0.0.1:{daemon.http_port}/api/v1/alertmanager",
+            data=fixture("alertmanager.json"),
+            headers=_auth(),
+        )
+        text = await response.text()
+    assert response.status == 503
+    assert "decoder 'alertmanager' or 'alertd'" in text
+
+
+def _auth() -> dict[str, str]:
+    return {"Authorization": f"Bearer {TOKEN}"}

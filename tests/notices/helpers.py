@@ -40,6 +40,15 @@ RULE = RuleSpec.model_validate(
 )
 
 
+OPEN: list[Dispatcher] = []
+"""Dispatchers started by ``harness``; ``close_all`` stops their workers after a test."""
+
+
+async def close_all() -> None:
+    while OPEN:
+        await OPEN.pop().close()
+
+
 class Recorder:
     def __init__(self, kind: str) -> None:
         self.kind = kind
@@ -97,6 +106,7 @@ class Harness:
         )
         incident.resolved_at = self.now
         await self.service.on_alert(alert, incident, self.now)
+        await self.service.tick()  # resolutions go out on the clock, not in the hook
         await self.dispatcher.drain(2)
 
     def emails(self) -> list[CustomerNotification]:
@@ -137,6 +147,7 @@ def harness(
         Backoff(0.01, 0.01, 1),
     )
     dispatcher.start()
+    OPEN.append(dispatcher)
     clock = [T0]
     templates = Templates()
     service = NoticeService(

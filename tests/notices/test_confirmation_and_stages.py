@@ -8,6 +8,7 @@ from alertd.notices.model import Stage
 from alertd.notices.service import NoticeError
 from alertd.notices.tracker import Status
 from tests.notices.helpers import customer, harness
+from tests.notices.test_maintenance import window
 
 
 async def test_notice_waits_for_confirmation_window_then_reaches_only_affected() -> None:
@@ -148,3 +149,36 @@ async def test_webhook_skipped_in_quiet_hours_email_still_sent() -> None:
     await h.advance(200)
     assert len(h.emails()) == 1
     assert h.webhook.sent == []
+
+
+async def test_update_with_stage_inside_window_publishes_at_that_stage_once() -> None:
+    h = harness([customer("eu1")], approval_above=0)
+    incident = await h.fire()
+    await h.service.update(incident.id, {"workaround": "Use the app"})
+    assert h.emails() == []  # stored for the first notice
+    await h.service.update(incident.id, {"stage": Stage.IDENTIFIED, "text": "DB failover"})
+    await h.dispatcher.drain(2)
+    assert h.stages_for("eu1") == [["identified"]]
+    assert h.emails()[0].items[0].workaround == "Use the app"
+
+
+async def test_resolved_update_inside_window_closes_without_telling_anyone() -> None:
+    h = harness([customer("eu1")])
+    incident = await h.fire()
+    await h.service.update(incident.id, {"stage": Stage.RESOLVED})
+    await h.advance(600)
+    await h.resolve(incident)
+    assert h.emails() == []
+    with pytest.raises(NoticeError, match="closed"):
+        await h.service.update(incident.id, {"text": "late"})
+
+
+async def test_maintenance_notices_only_from_the_leader() -> None:
+    h = harness([customer("eu1")])
+    h.service.leader = lambda: False
+    h.service.maintenance.add(window(h.now + 600))
+    await h.advance(1)
+    assert h.emails() == []
+    h.service.leader = lambda: True
+    await h.advance(1)
+    assert h.stages_for("eu1") == [["scheduled"]]

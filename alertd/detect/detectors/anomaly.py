@@ -58,11 +58,8 @@ class AnomalySeries(NoTick):
     def __init__(self, params: AnomalyParams) -> None:
         self._p = params
         self._alpha = 2.0 / (params.memory + 1)
-        self._n = 0
-        self._mean = 0.0
-        self._dev = 0.0
-        self._drift = 0.0
         self._hold_left = 0
+        self._reset()
         self._latest = -math.inf
 
     def observe(self, t: float, value: float | None) -> Verdict | None:
@@ -103,6 +100,12 @@ class AnomalySeries(NoTick):
         error = clipped - self._mean
         self._mean += a * error
         self._dev += a * (abs(error) - self._dev)
+        if not (math.isfinite(self._mean) and math.isfinite(self._dev)):
+            self._reset()  # overflowed on absurd magnitudes: learn again from scratch
+
+    def _reset(self) -> None:
+        self._n = 0
+        self._mean = self._dev = self._drift = 0.0
 
 
 register(

@@ -83,6 +83,8 @@ class TrendSeries(NoTick):
         slope = (n * sxy - sx * sy) / denominator
         now_x = self._latest - self._origin
         fitted = (sy - slope * sx) / n + slope * now_x
+        if not (math.isfinite(slope) and math.isfinite(fitted)):
+            return None  # magnitudes beyond float range: no forecast until they leave
         level = self._p.above if self._p.above is not None else self._p.below
         assert level is not None
         gap = self._sign * (level - fitted)

@@ -96,4 +96,7 @@ def _value(data: dict[str, Any]) -> float | None:
     value = data.get("value")
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
-    return float(value)
+    try:
+        return float(value)
+    except OverflowError:
+        raise DecodeError(f"data.value {str(value)[:20]}... is too large") from None

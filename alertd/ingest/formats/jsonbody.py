@@ -23,6 +23,8 @@ def decode_json(raw: bytes, decoder: msgspec.json.Decoder[T], what: str) -> T:
         raise DecodeError(f"not {what}: {exc}", "invalid") from exc
     except msgspec.DecodeError as exc:
         raise DecodeError(f"not {what}: {exc}", "malformed") from exc
+    except UnicodeDecodeError as exc:  # msgspec reports bad UTF-8 inside strings this way
+        raise DecodeError(f"not {what}: invalid UTF-8 ({exc.reason})", "malformed") from exc
     except RecursionError as exc:
         raise DecodeError("JSON nested too deeply", "malformed") from exc
 

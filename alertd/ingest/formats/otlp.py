@@ -130,7 +130,7 @@ def _int(value: Int64 | None) -> float | None:
         return None
     try:
         return float(int(value))
-    except ValueError:
+    except (ValueError, OverflowError):
         raise DecodeError(f"{value!r} is not an OTLP int64") from None
 
 

@@ -66,10 +66,10 @@ class CustomerEmailChannel:
         message["To"] = notification.address
         domain = self._sender.rpartition("@")[2] or "alertd.local"
         message["Message-ID"] = f"<{notification.id}@{domain}>"
-        message["Content-Language"] = notification.locale
         message["X-Alertd-Notice"] = notification.id
         message.set_content(parts.get("text", ""))
         message.add_alternative(parts.get("html", ""), subtype="html")
+        message["Content-Language"] = notification.locale  # set_content drops Content-*
         return message
 
     async def close(self) -> None:

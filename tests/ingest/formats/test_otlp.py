@@ -52,6 +52,8 @@ def test_points_flagged_without_recorded_value_are_skipped() -> None:
     [
         (b'{"resourceSpans": []}', "resourceMetrics"),
         (_gauge_point('{"asInt": "x", "timeUnixNano": "1"}'), "int64"),
+        (_gauge_point('{"asInt": "' + "9" * 400 + '", "timeUnixNano": "1"}'), "int64"),
+        (_gauge_point('{"asDouble": 1, "timeUnixNano": ' + "9" * 400 + "}"), "OTLP"),
         (b"\x0a\x0b\x00protobuf", "OTLP"),
     ],
 )
