@@ -11,6 +11,7 @@ from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, Info
 from alertd import __version__
 
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300)
+LEAD_BUCKETS = (30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 14400)
 
 
 class Metrics:
@@ -80,5 +81,22 @@ class Metrics:
         self.reload_time = Gauge(
             "alertd_config_last_reload_success_timestamp_seconds",
             "Time of the last successful configuration load",
+            registry=r,
+        )
+        self.notice_lead = Histogram(
+            "alertd_notice_lead_seconds",
+            "Per incident: first customer notice to first support ticket (notice came first)",
+            buckets=LEAD_BUCKETS,
+            registry=r,
+        )
+        self.tickets = Counter(
+            "alertd_tickets_total",
+            "Support tickets about an incident, by whether the customer had been notified",
+            ["notified"],
+            registry=r,
+        )
+        self.ticket_first = Counter(
+            "alertd_incidents_ticket_first_total",
+            "Incidents where a support ticket came before any customer notice",
             registry=r,
         )

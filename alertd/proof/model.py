@@ -66,9 +66,13 @@ class IncidentFacts:
     notified: dict[str, float] = field(default_factory=dict)
     """Customer id -> time the first notice about this incident reached them."""
     pages: list[float] = field(default_factory=list)
-    signal: list[tuple[float, float]] = field(default_factory=list)
-    """The rule's input series around the incident, for the timeline chart."""
+    fingerprint: str = ""
+    """The alert series, to find the pages sent for it."""
     signal_name: str = ""
+    """Event name of the rule's input, for the timeline chart."""
+    signal_labels: Mapping[str, str] = field(default_factory=dict)
+    """Labels the input series must carry (the alert's group)."""
+    signal: list[tuple[float, float]] = field(default_factory=list)
 
     @classmethod
     def scoped(

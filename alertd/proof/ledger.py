@@ -1,0 +1,142 @@
+"""What happened, as it happens: tickets, customer notices, pages, signal values.
+
+The daemon feeds the ledger through :class:`alertd.proof.listener.ProofListener`;
+the offline replay feeds it directly. Reports are computed from it on demand with
+:func:`alertd.proof.correlate.correlate`. The metrics are decided once per incident,
+at the moment the answer is known: the first ticket (lead time, or ticket first) or
+the first notice after tickets already came in (ticket first).
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable, Sequence
+from typing import TypeVar
+
+from alertd.ingest.event import Event
+from alertd.observe.metrics import Metrics
+from alertd.proof.correlate import (
+    DEFAULT_WINDOW,
+    Report,
+    Window,
+    best_incident,
+    correlate,
+    score,
+    verdict,
+)
+from alertd.proof.model import IncidentFacts, Ticket
+from alertd.proof.series import SeriesBuffer
+
+T = TypeVar("T")
+FactsSource = Callable[[], Sequence[IncidentFacts]]
+CHART_MARGIN = 1800.0
+"""Signal shown before detection and after resolution (seconds)."""
+
+
+class ProofLedger:
+    def __init__(
+        self,
+        metrics: Metrics | None = None,
+        window: Window = DEFAULT_WINDOW,
+        series: SeriesBuffer | None = None,
+        max_tickets: int = 100_000,
+        keep_incidents: int = 1000,
+    ) -> None:
+        self.metrics = metrics
+        self.window = window
+        self.series = series or SeriesBuffer()
+        self.source: FactsSource = list
+        """Incidents as the pipeline knows them (set by the daemon or the replay)."""
+        self.tickets: deque[Ticket] = deque(maxlen=max_tickets)
+        self._notices: dict[str, dict[str, float]] = {}
+        self._pages: dict[str, list[float]] = {}
+        self._decided: dict[str, None] = {}
+        self._keep = keep_incidents
+
+    # -- recording -------------------------------------------------------------------
+
+    def observe(self, event: Event) -> None:
+        """Every consumed event: tickets are recorded, watched series buffered."""
+        if event.kind == "ticket":
+            self.ticket(Ticket.from_event(event))
+        else:
+            self.series.observe(event)
+
+    def ticket(self, ticket: Ticket) -> None:
+        self.tickets.append(ticket)
+        if self.metrics is None:
+            return
+        home = best_incident(ticket, self.incidents(), self.window)
+        told = home is not None and verdict(ticket, home) == "notified"
+        self.metrics.tickets.labels("true" if told else "false").inc()
+        if home is not None and home.id not in self._decided:
+            self._decide(home.id)
+            first = min(home.notified.values(), default=None)
+            if first is not None and first <= ticket.at:
+                self.metrics.notice_lead.observe(ticket.at - first)
+            else:
+                self.metrics.ticket_first.inc()
+
+    def customer_notified(
+        self, incident_id: str, customer_id: str, channel: str, at: float
+    ) -> None:
+        """A notice about ``incident_id`` reached ``customer_id`` (first one counts)."""
+        told = self._notices.setdefault(incident_id, {})
+        first_for_incident = not told
+        if customer_id not in told or at < told[customer_id]:
+            told[customer_id] = at
+        if first_for_incident:
+            self._prune(self._notices)
+            self._ticket_came_first(incident_id, at)
+
+    def paged(self, fingerprint: str, at: float) -> None:
+        self._pages.setdefault(fingerprint, []).append(at)
+        self._prune(self._pages)
+
+    # -- reading -----------------------------------------------------------------------
+
+    def incidents(self) -> list[IncidentFacts]:
+        """The source's incidents with notices, pages and signal filled in."""
+        return [self._enrich(f) for f in self.source()]
+
+    def report(self, since: float | None = None, until: float | None = None) -> Report:
+        return correlate(self.incidents(), list(self.tickets), self.window, since, until)
+
+    def _enrich(self, facts: IncidentFacts) -> IncidentFacts:
+        facts.notified = dict(self._notices.get(facts.id, {}))
+        end = facts.resolved_at if facts.resolved_at is not None else float("inf")
+        facts.pages = [
+            t for t in self._pages.get(facts.fingerprint, []) if facts.opened_at - 60 <= t <= end
+        ]
+        if facts.signal_name:
+            facts.signal = self.series.points(
+                facts.signal_name,
+                facts.signal_labels,
+                facts.opened_at - self.window.before - CHART_MARGIN,
+                end + CHART_MARGIN,
+            )
+        return facts
+
+    def _ticket_came_first(self, incident_id: str, notice_at: float) -> None:
+        if self.metrics is None or incident_id in self._decided:
+            return
+        facts = next((f for f in self.incidents() if f.id == incident_id), None)
+        if facts is None:
+            return
+        earlier = [t for t in self.tickets if t.at < notice_at and score(t, facts, self.window)]
+        incidents = self.incidents()
+        for ticket in earlier:
+            home = best_incident(ticket, incidents, self.window)
+            if home is not None and home.id == incident_id:
+                self._decide(incident_id)
+                self.metrics.ticket_first.inc()
+                return
+
+    def _decide(self, incident_id: str) -> None:
+        self._decided[incident_id] = None
+        self._prune(self._decided)
+
+    def _prune(self, table: dict[str, T]) -> None:
+        """Forget the oldest incidents' entries beyond ``keep_incidents``."""
+        while len(table) > self._keep:
+            del table[next(iter(table))]

@@ -1,0 +1,46 @@
+"""Recent values of the series rules watch, so a report can draw the signal.
+
+Bounded in both directions (series count and points per series): the daemon keeps
+only what a timeline chart needs, never the whole stream.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Collection, Mapping
+
+from alertd.ingest.event import Event
+
+SeriesKey = tuple[str, frozenset[tuple[str, str]]]
+
+
+class SeriesBuffer:
+    def __init__(
+        self, names: Collection[str] = (), max_series: int = 2000, max_points: int = 4000
+    ) -> None:
+        self.names = set(names)
+        """Event names worth keeping (the rules' ``match.name``); empty keeps none."""
+        self._max_series = max_series
+        self._max_points = max_points
+        self._series: dict[SeriesKey, deque[tuple[float, float]]] = {}
+
+    def observe(self, event: Event) -> None:
+        if event.value is None or event.name not in self.names or event.kind == "ticket":
+            return
+        key = (event.name, frozenset(event.labels.items()))
+        points = self._series.get(key)
+        if points is None:
+            if len(self._series) >= self._max_series:
+                return
+            points = self._series[key] = deque(maxlen=self._max_points)
+        points.append((event.time, event.value))
+
+    def points(
+        self, name: str, labels: Mapping[str, str], start: float, end: float
+    ) -> list[tuple[float, float]]:
+        """Points in [start, end] of the first series named ``name`` carrying ``labels``."""
+        wanted = set(labels.items())
+        for (series_name, series_labels), points in self._series.items():
+            if series_name == name and wanted <= series_labels:
+                return [(t, v) for t, v in points if start <= t <= end]
+        return []
