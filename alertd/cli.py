@@ -12,7 +12,17 @@ from collections.abc import Sequence
 
 from alertd import __version__
 
-COMMANDS = ("run", "check", "backtest", "test", "demo", "routes", "silence", "replay")
+COMMANDS = (
+    "run",
+    "check",
+    "backtest",
+    "test",
+    "demo",
+    "routes",
+    "silence",
+    "replay",
+    "report",
+)
 """Modules under alertd.commands, in the order ``alertd --help`` lists them."""
 
 

@@ -18,6 +18,7 @@ from alertd.alerts.silence_topic import attach_silence_topic
 from alertd.alerts.store import AlertStore
 from alertd.api.alertmanager import AlertmanagerFeed, add_alertmanager_route
 from alertd.api.reload import add_reload_route
+from alertd.api.report import register as add_report_routes
 from alertd.api.server import build_app
 from alertd.config.reload import Reloader, rebase_store, swap_receivers, watch_files
 from alertd.config.schema import LoadedConfig
@@ -39,6 +40,8 @@ from alertd.observe.listener import PipelineListener
 from alertd.observe.metrics import Metrics
 from alertd.observe.systemd import SystemdNotifier
 from alertd.pipeline import Pipeline
+from alertd.proof.sources import facts_source
+from alertd.proof.wiring import build_proof
 from alertd.route.paging import PagingOptions
 from alertd.route.tree import Route
 from alertd.templating import Templates
@@ -56,7 +59,8 @@ class Daemon:
         self.loaded = loaded
         self.config = loaded.config
         self.metrics = metrics or Metrics()
-        self.listener = listener or PipelineListener()
+        self.proof, self.listener = build_proof(self.metrics, loaded.rules, listener)
+        """Tickets, notices and pages for ``/report`` (alertd/proof)."""
         templates_dir = (
             loaded.base_dir / self.config.templates_dir if self.config.templates_dir else None
         )
@@ -91,6 +95,9 @@ class Daemon:
             loaded, self.templates, self.dispatcher, Route.build(self.config.route), self.metrics
         )
         self.pipeline.notices = self.notices.service
+        self.proof.source = facts_source(
+            self.pipeline.incidents, lambda: self.notices.service.tracker, lambda: self.loaded.rules
+        )
         self.broker: EmbeddedBroker | None = None
         self.bootstrap_servers = self.config.kafka.bootstrap_servers
         self.ingest: KafkaIngest | None = None
@@ -245,6 +252,7 @@ class Daemon:
         add_alertmanager_route(app, AlertmanagerFeed(self._producer, self.config.kafka.topics))
         add_reload_route(app, self.reloader)
         self.notices.register_http(app)
+        add_report_routes(app, self.proof)
         self._http = web.AppRunner(app, access_log=None)
         await self._http.setup()
         site = web.TCPSite(self._http, host, port)

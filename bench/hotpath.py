@@ -35,10 +35,12 @@ def build_pipeline(workload: Workload) -> Pipeline:
     rules = RuleFile.model_validate(yaml.safe_load(workload.rules_yaml())).rules
     metrics = Metrics()
     templates = Templates(None)
-    from alertd.config.schema import RouteConfig, RetryConfig
+    from alertd.config.schema import RetryConfig, RouteConfig
 
     dispatcher = Dispatcher({}, metrics, Backoff.from_config(RetryConfig()))
-    return Pipeline(rules, AlertStore(rules, templates), Route.build(RouteConfig()), dispatcher, metrics)
+    return Pipeline(
+        rules, AlertStore(rules, templates), Route.build(RouteConfig()), dispatcher, metrics
+    )
 
 
 async def run(workload: Workload) -> dict[str, Any]:

@@ -83,9 +83,7 @@ def rate(layout: str, rules: int, count: int) -> float:
             if done % 1000 == 0 and time.perf_counter() - t0 > TIME_BUDGET:
                 break
         best = max(best, done / (time.perf_counter() - t0))
-        stream = [
-            Event(e.time + count * 0.001, e.kind, e.name, e.value, e.labels) for e in stream
-        ]
+        stream = [Event(e.time + count * 0.001, e.kind, e.name, e.value, e.labels) for e in stream]
     return best
 
 

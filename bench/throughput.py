@@ -18,9 +18,9 @@ import time
 from pathlib import Path
 from typing import Any
 
+from aiokafka import AIOKafkaConsumer
 from common import Workload, bench_config, broker, create_topic, machine, produce, report
 
-from aiokafka import AIOKafkaConsumer
 from alertd.config import load_config
 from alertd.daemon import Daemon
 from alertd.ingest.event import Event

@@ -74,7 +74,9 @@ class CustomerFeed:
         topic: str,
         directory: CustomerDirectory,
         client_id: str = "alertd-customers",
+        client_options: dict[str, object] | None = None,
     ) -> None:
+        """``client_options``: the daemon's TLS/SASL settings for the cluster."""
         self.topic = topic
         self._directory = directory
         self._consumer = AIOKafkaConsumer(
@@ -84,6 +86,7 @@ class CustomerFeed:
             group_id=None,
             enable_auto_commit=False,
             auto_offset_reset="earliest",
+            **(client_options or {}),
         )
         self._task: asyncio.Task[None] | None = None
         self.records = 0

@@ -96,6 +96,8 @@ class RuleIndex:
         if self._prefix_lengths:
             name = event.name
             for length in self._prefix_lengths:
+                if length > len(name):
+                    break  # a shorter slice would find a shorter prefix twice
                 bucket = self._by_prefix.get(name[:length])
                 if bucket is not None:
                     bucket.candidates(event, found)

@@ -100,6 +100,12 @@ from alertd.ingest.formats.registry import FORMATS  # noqa: E402
 
 DECODERS.update(FORMATS)
 
+# Helpdesk tickets for the proof report (alertd/proof): Zendesk and Jira Service Management.
+from alertd.ingest.formats.jira import decode_jira  # noqa: E402
+from alertd.ingest.formats.zendesk import decode_zendesk  # noqa: E402
+
+DECODERS.update({"zendesk": decode_zendesk, "jira": decode_jira})
+
 
 def get_decoder(name: str) -> Decoder:
     try:

@@ -116,7 +116,9 @@ class CustomerNotices:
                 compacted=[self._topic],
                 client_options=client_options,
             )
-            self._feed = CustomerFeed(bootstrap_servers, self._topic, self.directory)
+            self._feed = CustomerFeed(
+                bootstrap_servers, self._topic, self.directory, client_options=client_options
+            )
             await self._feed.start()
         self._ticker = asyncio.create_task(self._tick(), name="customer-notices")
         log.info("customer_notices_started", customers=len(self.directory), topic=self._topic)

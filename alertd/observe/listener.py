@@ -17,3 +17,8 @@ class PipelineListener:
     def delivered(self, notification: Notification, channel: str) -> None: ...
 
     def failed(self, notification: Notification, channel: str, reason: str) -> None: ...
+
+    def customer_notified(
+        self, incident_id: str, customer_id: str, channel: str, at: float
+    ) -> None:
+        """A notice about ``incident_id`` reached ``customer_id`` (see alertd/proof)."""

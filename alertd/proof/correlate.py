@@ -94,7 +94,7 @@ class IncidentProof:
             "firstTicket": _time(self.first_ticket),
             "leadSeconds": self.lead_seconds,
             "ticketFirst": self.ticket_first,
-            "audience": len(f.audience),
+            "audience": f.audience_size,
             "notifiedCustomers": len(f.notified),
             "tickets": {
                 "total": len(self.tickets),

@@ -39,13 +39,13 @@ class Ticket:
         )
 
     def as_json(self) -> dict[str, Any]:
+        """What reports show; the subject stays out (free text may hold personal data)."""
         return {
             "id": self.id,
             "at": self.at,
             "customer": self.customer_id,
             "component": self.component,
             "region": self.region,
-            "subject": self.subject,
         }
 
 
@@ -73,6 +73,12 @@ class IncidentFacts:
     signal_labels: Mapping[str, str] = field(default_factory=dict)
     """Labels the input series must carry (the alert's group)."""
     signal: list[tuple[float, float]] = field(default_factory=list)
+    audience_count: int | None = None
+    """Audience size when only the count is known (a report read back from JSON)."""
+
+    @property
+    def audience_size(self) -> int:
+        return len(self.audience) if self.audience_count is None else self.audience_count
 
     @classmethod
     def scoped(

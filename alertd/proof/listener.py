@@ -1,0 +1,59 @@
+"""Feed the ledger from the pipeline's listener hooks, passing everything on.
+
+Customer notices are recorded when the Dispatcher reports them delivered (the
+customer has the email or the gateway accepted the webhook): that is when a customer
+"heard first". Every other delivered notification is a page.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from alertd.alerts.model import Transition
+from alertd.ingest.event import Event
+from alertd.notices.delivery import CustomerNotification
+from alertd.notify.notification import Notification
+from alertd.observe.listener import PipelineListener
+from alertd.proof.ledger import ProofLedger
+
+
+class ProofListener(PipelineListener):
+    def __init__(
+        self,
+        ledger: ProofLedger,
+        inner: PipelineListener | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.ledger = ledger
+        self.inner = inner or PipelineListener()
+        self._clock = clock
+
+    def event(self, topic: str, event: Event) -> None:
+        self.ledger.observe(event)
+        self.inner.event(topic, event)
+
+    def transition(self, transition: Transition) -> None:
+        self.inner.transition(transition)
+
+    def delivered(self, notification: Notification, channel: str) -> None:
+        self.inner.delivered(notification, channel)
+        now = self._clock()
+        if isinstance(notification, CustomerNotification):
+            for item in notification.items:
+                if item.kind == "incident":
+                    self.customer_notified(
+                        item.source_id, notification.customer_id, notification.channel, now
+                    )
+        elif notification.status == "firing" and notification.action != "acknowledge":
+            for alert in notification.changed or notification.all_alerts:
+                self.ledger.paged(alert.fingerprint, now)
+
+    def failed(self, notification: Notification, channel: str, reason: str) -> None:
+        self.inner.failed(notification, channel, reason)
+
+    def customer_notified(
+        self, incident_id: str, customer_id: str, channel: str, at: float
+    ) -> None:
+        self.ledger.customer_notified(incident_id, customer_id, channel, at)
+        self.inner.customer_notified(incident_id, customer_id, channel, at)

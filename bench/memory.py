@@ -1,0 +1,141 @@
+"""Memory: bytes per live series, and what 1M series do with and without expiry.
+
+Part 1 (tracemalloc): an Evaluator with one rule receives points for N distinct series
+(``group_by: [host]``); the memory it holds afterwards, minus what it held before,
+divided by N, is the cost of one live series: the detector object, its key (rule name,
+label values), the engine's bookkeeping. Threshold and anomaly are the target; other
+built-in detectors are shown for reference (windowed ones grow with points per window).
+
+Part 2 (RSS): 1,000,000 distinct series, one point each, 1,000 new series per second
+of event time; once without expiry and once calling ``Engine.expire_idle(now, ttl=60s)``
+every 10,000 events, to show that the live set and the memory stay bounded.
+
+    .venv/bin/python bench/memory.py [--series 20000] [--points 20] [--million 1000000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import time
+import tracemalloc
+from pathlib import Path
+from typing import Any
+
+from common import BASE_TIME, machine, report
+
+from alertd.alerts.evaluator import Evaluator
+from alertd.config.rules import RuleSpec
+from alertd.ingest.event import Event
+
+DETECTORS: dict[str, dict[str, Any]] = {
+    "threshold": {"above": 1e9},
+    "anomaly": {},
+    "trend": {"above": 1e9},
+    "rate": {},
+    "absent": {},
+}
+TARGET = 1024
+
+
+def evaluator(detector: str, params: dict[str, Any]) -> Evaluator:
+    spec = RuleSpec.model_validate(
+        {
+            "name": f"mem_{detector}",
+            "match": {"kind": "metric", "name": "cpu"},
+            "group_by": ["host"],
+            "detect": {detector: params},
+        }
+    )
+    return Evaluator([spec])
+
+
+def point(t: float, host: int, value: float) -> Event:
+    return Event(t, "metric", "cpu", value, {"host": f"host-{host:07d}", "region": "eu-west"})
+
+
+def per_series(detector: str, params: dict[str, Any], series: int, points: int) -> dict[str, Any]:
+    ev = evaluator(detector, params)
+    gc.collect()
+    tracemalloc.start()
+    before = tracemalloc.get_traced_memory()[0]
+    t = BASE_TIME
+    for p in range(points):
+        for host in range(series):
+            ev.process(point(t, host, 50.0 + (host * 7 + p * 13) % 10))
+            t += 0.001
+    gc.collect()
+    after = tracemalloc.get_traced_memory()[0]
+    tracemalloc.stop()
+    live = ev.engine.series_count
+    per = (after - before) / max(live, 1)
+    return {"live_series": live, "points_per_series": points, "bytes_per_series": round(per)}
+
+
+def rss() -> int:
+    pages = int(Path("/proc/self/statm").read_text().split()[1])
+    import resource
+
+    return pages * resource.getpagesize()
+
+
+def million(total: int, expire: bool, ttl: float = 60.0) -> dict[str, Any]:
+    ev = evaluator("threshold", DETECTORS["threshold"])
+    has_expiry = hasattr(ev.engine, "expire_idle")
+    if expire and not has_expiry:
+        return {"skipped": "Engine.expire_idle does not exist"}
+    gc.collect()
+    start_rss, peak_live, expired = rss(), 0, 0
+    t0 = time.perf_counter()
+    for i in range(total):
+        now = BASE_TIME + i * 0.001
+        ev.process(point(now, i, 1.0))
+        if i % 10_000 == 9_999:
+            if expire:
+                expired += ev.engine.expire_idle(now, ttl)
+            peak_live = max(peak_live, ev.engine.series_count)
+    elapsed = time.perf_counter() - t0
+    gc.collect()
+    grown = rss() - start_rss
+    result = {
+        "series_seen": total,
+        "expiry": f"expire_idle(now, ttl={ttl:g}s) every 10k events" if expire else "none",
+        "live_at_end": ev.engine.series_count,
+        "peak_live": peak_live,
+        "expired": expired,
+        "rss_growth_mb": round(grown / 2**20, 1),
+        "events_per_second": round(total / elapsed),
+    }
+    del ev
+    gc.collect()
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--series", type=int, default=20_000)
+    parser.add_argument("--points", type=int, default=20)
+    parser.add_argument("--million", type=int, default=1_000_000)
+    args = parser.parse_args()
+    detectors: dict[str, Any] = {}
+    for name, params in DETECTORS.items():
+        detectors[name] = per_series(name, params, args.series, args.points)
+        print(name, detectors[name], flush=True)
+    bounded = million(args.million, expire=True)
+    print("1M with expiry:", bounded, flush=True)
+    unbounded = million(args.million, expire=False)
+    print("1M without expiry:", unbounded, flush=True)
+    report(
+        "memory",
+        {
+            "machine": machine(),
+            "per_series": detectors,
+            "target_bytes_per_series": TARGET,
+            "million_with_expiry": bounded,
+            "million_without_expiry": unbounded,
+        },
+    )
+
+
+if __name__ == "__main__":
+    main()
