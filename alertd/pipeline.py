@@ -92,6 +92,10 @@ class Pipeline:
             self._metrics.alerts.labels(str(state)).set(count)
         if transition.state not in NOTIFYING:
             return
+        if transition.flapping:
+            # Held: on-call already has the earlier pages; a page per flip is noise.
+            self._metrics.pages_suppressed.labels("flapping").inc()
+            return
         if self.notices is not None:
             alert = await self.notices.on_alert(alert, incident, observed_at)
         await self.paging.on_alert(alert, observed_at)

@@ -40,6 +40,9 @@ def register(sub: Any) -> None:
 
 
 def run_report(args: Any) -> int:
+    from alertd.observe.logging import configure_logging
+
+    configure_logging("error", "console")  # the replay's notice logs are not the report
     try:
         since, until = parse_when(args.since), parse_when(args.until)
         report = _replayed(args, since, until) if args.events else _live(args, since, until)
@@ -60,6 +63,7 @@ def emit(report: Report, as_json: bool, html: str | None) -> None:
         print(render_table(report), end="")
     if html:
         Path(html).write_text(render_page(report), encoding="utf-8")
+        sys.stdout.flush()
         print(f"HTML report written to {html}", file=sys.stderr)
 
 

@@ -84,6 +84,8 @@ def decode_alertd(raw: bytes) -> list[Event]:
         raise DecodeError(str(exc), "malformed") from exc
     except RecursionError as exc:
         raise DecodeError("JSON nested too deeply", "malformed") from exc
+    except UnicodeDecodeError as exc:
+        raise DecodeError(f"not UTF-8: {exc.reason} at byte {exc.start}", "malformed") from exc
     if isinstance(wire, _WireEvent):
         return [_to_event(wire)]
     if not wire:

@@ -56,8 +56,12 @@ def headline(report: Report) -> list[str]:
     s: Mapping[str, Any] = report.summary()
     t = s["tickets"]
     median = s["medianLeadSeconds"]
+    if report.since is None and report.until is None:
+        scope_text = "(all incidents)"
+    else:
+        scope_text = f"{stamp(report.since)} .. {stamp(report.until)}"
     return [
-        f"Proof report {stamp(report.since)} .. {stamp(report.until)}: "
+        f"Proof report {scope_text}: "
         f"{s['incidents']} incidents, {s['withNotice']} with customer notices, "
         f"{s['ticketFirst']} where a ticket came first, median lead "
         f"{span(median) if median is not None else '-'}",
