@@ -54,10 +54,17 @@ class Pipeline:
     ) -> None:
         evaluator = self._evaluator(topic, partition)
         self._last_event_wall[(topic, partition)] = received_at
+        # Hot path, once per event: bound methods hoisted, the no-op listener skipped.
+        process = evaluator.process
+        quiet = type(self._listener).event is PipelineListener.event
+        watch = None if quiet else self._listener.event
         for event in events:
-            self._listener.event(topic, event)
-            for transition in evaluator.process(event):
-                await self._on_transition(transition, received_at)
+            if watch is not None:
+                watch(topic, event)
+            transitions = process(event)
+            if transitions:
+                for transition in transitions:
+                    await self._on_transition(transition, received_at)
 
     async def tick(self, now: float, idle_lag: float) -> None:
         """Advance event time on quiet partitions so timers fire without new events."""

@@ -119,7 +119,11 @@ def main() -> None:
     args = parser.parse_args()
     detectors: dict[str, Any] = {}
     for name, params in DETECTORS.items():
-        detectors[name] = per_series(name, params, args.series, args.points)
+        try:
+            detectors[name] = per_series(name, params, args.series, args.points)
+        except Exception as exc:  # a detector bug is a finding, not the end of the run
+            tracemalloc.stop()
+            detectors[name] = {"error": f"{type(exc).__name__}: {exc}"}
         print(name, detectors[name], flush=True)
     bounded = million(args.million, expire=True)
     print("1M with expiry:", bounded, flush=True)

@@ -20,6 +20,7 @@ from alertd.config.schema import Config
 from alertd.config.yaml_source import YamlDocument
 from alertd.customers.sources import load_customer_file
 from alertd.notices.composer import PARTS, template_name
+from alertd.notices.delivery import RECEIVERS
 from alertd.templating import PACKAGE_TEMPLATES, Templates
 
 if TYPE_CHECKING:
@@ -37,6 +38,12 @@ def check_customer_notices(
     base: Path,
     templates_dir: Path | None,
 ) -> Iterable[ConfigError]:
+    for i, receiver in enumerate(config.receivers):
+        if receiver.name in RECEIVERS.values():
+            yield doc.error(
+                ("receivers", i, "name"),
+                f"receiver name {receiver.name!r} is reserved for customer notices; rename it",
+            )
     if not any(r.spec.customers for r in rules) and config.customers is None:
         return
     yield from check_customer_templates(templates_dir)

@@ -12,12 +12,14 @@ from html import escape
 from alertd.proof.correlate import IncidentProof
 from alertd.proof.timefmt import clock
 
-W, H = 920, 300
-LEFT, RIGHT, TOP = 56, 64, 24
-PLOT_BOTTOM = 210
+W, H = 920, 330
+LEFT, RIGHT, TOP = 56, 64, 64
+PLOT_BOTTOM = 240
 """Signal and notices share the plot; tickets sit in a band below it."""
-TICKET_Y = 238
-AXIS_Y = 262
+TICKET_Y = 268
+AXIS_Y = 292
+LABEL_Y = 14
+"""Marker labels stack above the plot, where they hide no data."""
 COLORS = {
     "signal": "#2563eb",
     "detected": "#dc2626",
@@ -110,7 +112,8 @@ def _signal(proof: IncidentProof, x: _Scale) -> list[str]:
     values = [v for _, v in points]
     lo, hi = min(values), max(values)
     pad = (hi - lo) * 0.1 or abs(hi) * 0.1 or 1.0
-    y = _Scale(lo - pad, hi + pad, PLOT_BOTTOM, TOP)
+    floor = 0.0 if lo >= 0 and lo - pad < 0 else lo - pad
+    y = _Scale(floor, hi + pad, PLOT_BOTTOM, TOP)
     path = " ".join(f"{x(t)},{y(v)}" for t, v in points)
     name = escape(proof.facts.signal_name or "signal")
     return [
@@ -118,7 +121,7 @@ def _signal(proof: IncidentProof, x: _Scale) -> list[str]:
         f'<text x="{LEFT - 6}" y="{TOP + 8}" text-anchor="end" fill="{COLORS["signal"]}">'
         f"{_num(hi + pad)}</text>",
         f'<text x="{LEFT - 6}" y="{PLOT_BOTTOM}" text-anchor="end" fill="{COLORS["signal"]}">'
-        f"{_num(lo - pad)}</text>",
+        f"{_num(floor)}</text>",
         f'<text x="{LEFT + 8}" y="{TOP + 14}" fill="{COLORS["signal"]}">{name}</text>',
     ]
 
@@ -136,13 +139,15 @@ def _notices(proof: IncidentProof, x: _Scale) -> list[str]:
         coords.append(f"{x(at)},{y(count)}")
     coords.append(f"{W - RIGHT},{y(len(times))}")
     color = COLORS["notice"]
-    return [
+    out = [
         f'<polyline points="{" ".join(coords)}" fill="none" stroke="{color}" '
         'stroke-width="1.5" stroke-dasharray="5 3"/>',
         f'<text x="{W - RIGHT + 6}" y="{y(len(times)) + 4}" fill="{color}">'
         f"{len(times)} told</text>",
-        f'<text x="{W - RIGHT + 6}" y="{TOP + 8}" fill="{color}">{top}</text>',
     ]
+    if y(len(times)) - TOP > 14:
+        out.append(f'<text x="{W - RIGHT + 6}" y="{TOP + 8}" fill="{color}">{top}</text>')
+    return out
 
 
 def _markers(proof: IncidentProof, x: _Scale) -> list[str]:
@@ -163,9 +168,14 @@ def _markers(proof: IncidentProof, x: _Scale) -> list[str]:
             f'<line x1="{px}" y1="{TOP}" x2="{px}" y2="{TICKET_Y + 8}" stroke="{color}" '
             'stroke-width="1.5"/>'
         )
+        anchor = "end" if px > W - RIGHT - 160 else "start"
         out.append(
-            f'<text x="{px + 3}" y="{TOP + 30 + 13 * row}" fill="{color}">'
-            f"{escape(label)} {clock(at)}</text>"
+            f'<line x1="{px}" y1="{LABEL_Y + 13 * row + 3}" x2="{px}" y2="{TOP}" '
+            f'stroke="{color}" stroke-dasharray="2 2"/>'
+        )
+        out.append(
+            f'<text x="{px + (3 if anchor == "start" else -3)}" y="{LABEL_Y + 13 * row}" '
+            f'fill="{color}" text-anchor="{anchor}">{escape(label)} {clock(at)}</text>'
         )
         row += 1
     return out

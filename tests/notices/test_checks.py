@@ -78,3 +78,15 @@ def test_check_command_exits_1_and_prints_path_line(tmp_path: Path) -> None:
         "email.text.j2:0: customer template must show the workaround"
         in result.stdout + result.stderr
     )
+
+
+def test_receiver_cannot_take_a_customer_channel_name(tmp_path: Path) -> None:
+    (tmp_path / "alertd.yml").write_text(
+        "receivers:\n  - name: customer-email\n    email_configs: [{to: [a@b.example]}]\n"
+    )
+    with pytest.raises(ConfigProblems) as problems:
+        load_config(tmp_path / "alertd.yml")
+    assert [str(e) for e in problems.value.errors] == [
+        f"{tmp_path / 'alertd.yml'}:2: receiver name 'customer-email' is reserved for "
+        "customer notices; rename it"
+    ]
