@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Annotated, Any
 
@@ -16,6 +17,8 @@ def parse_duration(text: str | float | int) -> float:
     if isinstance(text, bool):
         raise ValueError("expected a duration such as 30s, 5m or 1h")
     if isinstance(text, int | float):
+        if not math.isfinite(text):
+            raise ValueError("a duration must be a finite number of seconds")
         if text < 0:
             raise ValueError("a duration cannot be negative")
         return float(text)
@@ -26,6 +29,8 @@ def parse_duration(text: str | float | int) -> float:
             break
         total += float(match.group(1)) * _UNIT[match.group(2)]
         pos = match.end()
+    if not math.isfinite(total):
+        raise ValueError(f"invalid duration {raw!r}: too large")
     if pos != len(raw) or not raw:
         raise ValueError(f"invalid duration {raw!r}: use forms like 30s, 5m, 1h30m or 7d")
     return total

@@ -18,7 +18,13 @@ from aiokafka import AIOKafkaProducer
 from alertd.alerts.model import AlertState, Transition
 from alertd.config import ConfigProblems, load_config
 from alertd.daemon import Daemon
-from alertd.demo.scenario import RULES_YAML, config_yaml, incident_events
+from alertd.demo.scenario import (
+    CUSTOMERS_YAML,
+    EXPECTED_INBOXES,
+    RULES_YAML,
+    config_yaml,
+    incident_events,
+)
 from alertd.demo.smtp_sink import ReceivedMail, SmtpSink
 from alertd.ingest.decoders import encode_event
 from alertd.ingest.event import Event
@@ -26,7 +32,7 @@ from alertd.notify.notification import Notification
 from alertd.observe.listener import PipelineListener
 from alertd.observe.logging import configure_logging
 
-EXPECTED_MAILS = 2  # firing + resolved
+EXPECTED_MAILS = sum(EXPECTED_INBOXES.values())
 INDENT = " " * 13
 
 
@@ -79,6 +85,7 @@ async def _demo(speed: float) -> int:
     smtp_port = await sink.start()
     with tempfile.TemporaryDirectory(prefix="alertd-demo-") as tmp:
         (Path(tmp) / "rules.yml").write_text(RULES_YAML)
+        (Path(tmp) / "customers.yml").write_text(CUSTOMERS_YAML)
         (Path(tmp) / "alertd.yml").write_text(config_yaml(smtp_port))
         try:
             loaded = load_config(Path(tmp) / "alertd.yml")
@@ -90,6 +97,7 @@ async def _demo(speed: float) -> int:
         daemon = Daemon(loaded, listener=timeline)
         stop = asyncio.Event()
         print("alertd demo: checkout errors climb in eu-west, then recover.")
+        print("Customers: Acme (EU, English), Romashka (EU, Russian), Globex (US).")
         print("Rule: error ratio > 5% for 45s pages payments on-call by email;")
         print("      it resolves after 1m below 3%.\n")
         runner = asyncio.create_task(daemon.run(stop))
@@ -124,21 +132,32 @@ async def _play(
             await asyncio.sleep(0.25 / speed)
     finally:
         await producer.stop()
-    try:
+    with contextlib.suppress(TimeoutError):
         await sink.wait_for(EXPECTED_MAILS, timeout=30)
-    except TimeoutError:
-        print(
-            f"\ndemo FAILED: expected {EXPECTED_MAILS} emails, got {len(sink.messages)}",
-            file=sys.stderr,
-        )
-        return 1
-    await asyncio.sleep(0.2)
-    print("\nThe on-call inbox now holds:")
+    await asyncio.sleep(0.5)  # anything unexpected would arrive now
+    return _report(sink)
+
+
+def _report(sink: SmtpSink) -> int:
+    inboxes: dict[str, list[ReceivedMail]] = {address: [] for address in EXPECTED_INBOXES}
     for mail in sink.messages:
-        print(
-            f"  --- {mail.subject}\n"
-            + "\n".join(f"  | {line}" for line in mail.text().splitlines())
-        )
-    count = len(sink.messages)
-    print(f"\ndemo OK: {count} emails (firing, resolved) delivered through real Kafka and SMTP.")
+        for address in mail.recipients:
+            inboxes.setdefault(address, []).append(mail)
+    for address, mails in inboxes.items():
+        if mails:
+            print(f"\n=== {address}: first of {len(mails)} message(s)")
+            print(f"  Subject: {mails[0].subject}")
+            print("\n".join(f"  | {line}" for line in mails[0].text().splitlines()))
+    print("\nInboxes:")
+    ok = True
+    for address, mails in inboxes.items():
+        expected = EXPECTED_INBOXES.get(address, 0)
+        ok &= len(mails) == expected
+        mark = "ok" if len(mails) == expected else f"WRONG, expected {expected}"
+        print(f"  {address:32} {len(mails)} message(s)  {mark}")
+    if not ok:
+        print("\ndemo FAILED: the inboxes are not what the scenario promises", file=sys.stderr)
+        return 1
+    print("\ndemo OK: on-call paged and EU customers told in their language, through real")
+    print("Kafka and SMTP; the US customer heard nothing.")
     return 0

@@ -45,7 +45,44 @@ rules:
     annotations:
       summary: "Checkout errors at {{ '%.1f' | format(value * 100) }}% in {{ labels.region }}"
       runbook_url: https://runbooks.example.com/checkout-errors
+    customers:
+      match: {regions: region, components: service}
+      title: "Checkout problems in {{ labels.region }}"
+      impact: "Some card payments in {{ labels.region }} fail"
+      workaround: "Retry the payment, or choose 'pay by invoice'"
 """
+
+CUSTOMERS_YAML = """\
+customers:
+  - id: acme-gmbh
+    name: Acme GmbH
+    regions: [eu-west]
+    components: [checkout]
+    locale: en
+    timezone: Europe/Berlin
+    contacts: {email: [ops@acme.example]}
+  - id: romashka
+    name: Romashka LLC
+    regions: [eu-west]
+    components: [checkout]
+    locale: ru
+    timezone: Europe/Moscow
+    contacts: {email: [it@romashka.example]}
+  - id: globex-us
+    name: Globex Inc.
+    regions: [us-east]
+    components: [checkout]
+    locale: en
+    timezone: America/New_York
+    contacts: {email: [noc@globex.example]}
+"""
+
+EXPECTED_INBOXES = {
+    "oncall-payments@example.com": 2,  # page + resolve
+    "ops@acme.example": 2,  # EU, English: notice + resolution
+    "it@romashka.example": 2,  # EU, Russian: notice + resolution
+    "noc@globex.example": 0,  # US: not affected, hears nothing
+}
 
 
 def config_yaml(smtp_port: int) -> str:
@@ -62,6 +99,11 @@ smtp:
   host: 127.0.0.1
   port: {smtp_port}
 rule_files: [rules.yml]
+customers: {{file: customers.yml}}
+notices:
+  confirm_after: 1s
+  rate_limit: 0s
+  from: status@example.com
 route:
   receiver: oncall
 receivers:

@@ -19,12 +19,15 @@ streams of the same rule.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from alertd.detect.rule import CompiledRule, Stream
 from alertd.ingest.event import Event
 
 Input = tuple[CompiledRule, Stream]
+Entry = tuple[int, Input, Callable[[Event], bool]]
+"""(rule order, input, full check): the check is the one selection's own ``accepts``
+when the stream has one (the usual case), which saves a generator per candidate."""
 _GLOB = "*?["
 
 
@@ -33,8 +36,8 @@ class _Bucket:
 
     def __init__(self) -> None:
         self._pending: list[tuple[int, Input, dict[str, str]]] = []
-        self._by_label: dict[str, dict[str, list[tuple[int, Input]]]] = {}
-        self._rest: list[tuple[int, Input]] = []
+        self._by_label: dict[str, dict[str, list[Entry]]] = {}
+        self._rest: list[Entry] = []
 
     def add(self, position: int, item: Input) -> None:
         pinned: dict[str, str] = {}
@@ -46,16 +49,23 @@ class _Bucket:
         """File each input under the pinned label most inputs of this bucket share."""
         popularity = Counter(key for _, _, pinned in self._pending for key in pinned)
         for position, item, pinned in self._pending:
+            selections = item[1].selections
+            check = selections[0].accepts if len(selections) == 1 else item[1].accepts
+            entry = (position, item, check)
             if not pinned:
-                self._rest.append((position, item))
+                self._rest.append(entry)
                 continue
             key = max(pinned, key=lambda k: (popularity[k], k))
             table = self._by_label.setdefault(key, defaultdict(list))
-            table[pinned[key]].append((position, item))
+            table[pinned[key]].append(entry)
         self._by_label = {k: dict(v) for k, v in self._by_label.items()}
         self._pending = []
 
-    def candidates(self, event: Event, out: list[tuple[int, Input]]) -> None:
+    @property
+    def empty(self) -> bool:
+        return not (self._by_label or self._rest or self._pending)
+
+    def candidates(self, event: Event, out: list[Entry]) -> None:
         labels = event.labels
         for key, table in self._by_label.items():
             value = labels.get(key)
@@ -77,6 +87,7 @@ class RuleIndex:
         for bucket in (*self._by_name.values(), *self._by_prefix.values(), self._scan):
             bucket.build()
         self._prefix_lengths = sorted({len(p) for p in self._by_prefix})
+        self._scan_any = not self._scan.empty
 
     def _bucket_for(self, stream: Stream) -> _Bucket:
         name = stream.exact_name
@@ -89,7 +100,7 @@ class RuleIndex:
 
     def inputs_for(self, event: Event) -> list[Input]:
         """Every (rule, stream) the event feeds, in rule order."""
-        found: list[tuple[int, Input]] = []
+        found: list[Entry] = []
         bucket = self._by_name.get(event.name)
         if bucket is not None:
             bucket.candidates(event, found)
@@ -101,10 +112,11 @@ class RuleIndex:
                 bucket = self._by_prefix.get(name[:length])
                 if bucket is not None:
                     bucket.candidates(event, found)
-        self._scan.candidates(event, found)
+        if self._scan_any:
+            self._scan.candidates(event, found)
         if len(found) > 1:
             found.sort(key=_position)
-        return [item for _, item in found if item[1].accepts(event)]
+        return [item for _, item, check in found if check(event)]
 
     def rules_for(self, event: Event) -> list[CompiledRule]:
         seen: dict[str, CompiledRule] = {}
@@ -113,7 +125,7 @@ class RuleIndex:
         return list(seen.values())
 
 
-def _position(entry: tuple[int, Input]) -> int:
+def _position(entry: Entry) -> int:
     return entry[0]
 
 

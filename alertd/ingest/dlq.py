@@ -6,11 +6,20 @@ came from and why it was rejected, so it can be fixed and replayed.
 
 from __future__ import annotations
 
+import asyncio
+
+import structlog
 from aiokafka import AIOKafkaProducer
+from aiokafka.errors import KafkaError, MessageSizeTooLargeError
 
 from alertd.observe.metrics import Metrics
 
+log = structlog.get_logger(__name__)
+
 MAX_REASON = 1000
+TRUNCATED_SIZE = 512 * 1024
+"""A record too large for the DLQ once headers are added keeps this many bytes."""
+RETRY_DELAY = 1.0
 
 
 class DeadLetters:
@@ -36,7 +45,19 @@ class DeadLetters:
             ("alertd.source.partition", str(partition).encode()),
             ("alertd.source.offset", str(offset).encode()),
         ]
-        await self._producer.send_and_wait(
-            self._topic, value=value or b"", key=key, headers=headers
-        )
+        payload = value or b""
+        while True:
+            try:
+                await self._producer.send_and_wait(
+                    self._topic, value=payload, key=key, headers=headers
+                )
+                break
+            except MessageSizeTooLargeError:
+                # Keep the evidence rather than stall the partition on one record.
+                headers.append(("alertd.truncated_from", str(len(payload)).encode()))
+                payload = payload[:TRUNCATED_SIZE]
+            except KafkaError as exc:
+                # Never commit past a bad record that is not safely in the DLQ.
+                log.warning("dlq_publish_failed", error=str(exc), retry_in=RETRY_DELAY)
+                await asyncio.sleep(RETRY_DELAY)
         self._metrics.events_rejected.labels(topic, reason_kind).inc()
