@@ -1,0 +1,63 @@
+"""The HTML report as a person sees it: Chromium parses one chart per incident."""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+from pathlib import Path
+
+import pytest
+
+from alertd.cli import main
+from alertd.demo import proof_scenario as sc
+from alertd.demo.proof_files import write_scenario
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="needs the Debian chromium package")
+FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+)
+
+
+async def chromium(profile: Path, *args: str) -> str:
+    assert CHROMIUM is not None
+    process = await asyncio.create_subprocess_exec(
+        CHROMIUM,
+        *FLAGS,
+        f"--user-data-dir={profile}",
+        *args,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.DEVNULL,
+    )
+    try:
+        out, _ = await asyncio.wait_for(process.communicate(), 90)
+    except TimeoutError:
+        process.kill()
+        await process.wait()
+        raise
+    return out.decode()
+
+
+async def test_chromium_renders_a_timeline_chart_per_incident(tmp_path: Path) -> None:
+    config = write_scenario(tmp_path / "scenario")
+    html = tmp_path / "proof.html"
+    events = str(config.parent / "events.jsonl")
+    assert main(["report", "-c", str(config), "--events", events, "--html", str(html)]) == 0
+    dom = await chromium(tmp_path / "p1", "--dump-dom", html.as_uri())
+    assert dom.count("<svg") == len(sc.DEGRADATIONS)
+    assert dom.count("<polyline") >= 2 * len(sc.DEGRADATIONS)  # signal + notices told
+    assert "ticket first" in dom
+    shot = tmp_path / "proof.png"
+    await chromium(
+        tmp_path / "p2", "--window-size=1000,1400", f"--screenshot={shot}", html.as_uri()
+    )
+    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert shot.stat().st_size > 20_000  # a page of tables and charts, not a blank one
