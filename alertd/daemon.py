@@ -40,10 +40,12 @@ from alertd.observe.listener import PipelineListener
 from alertd.observe.metrics import Metrics
 from alertd.observe.systemd import SystemdNotifier
 from alertd.pipeline import Pipeline
-from alertd.proof.sources import facts_source
+from alertd.proof.sources import facts_source, watched_names
 from alertd.proof.wiring import build_proof
 from alertd.route.paging import PagingOptions
 from alertd.route.tree import Route
+from alertd.state.changelog import Changelog
+from alertd.state.partitions import PartitionState
 from alertd.templating import Templates
 
 log = structlog.get_logger(__name__)
@@ -101,6 +103,8 @@ class Daemon:
         self.broker: EmbeddedBroker | None = None
         self.bootstrap_servers = self.config.kafka.bootstrap_servers
         self.ingest: KafkaIngest | None = None
+        self.state: PartitionState | None = None
+        """Per-partition state on the changelog topic (alertd/state), set in ``start``."""
         self._producer: AIOKafkaProducer | None = None
         self._http: web.AppRunner | None = None
         self.http_port: int | None = None
@@ -110,17 +114,21 @@ class Daemon:
         self.notifier = SystemdNotifier.from_env()
 
     def ready(self) -> bool:
-        return not self._stopping and self.ingest is not None and self.ingest.ready
+        if self._stopping or (self.state is not None and self.state.restoring):
+            return False
+        return self.ingest is not None and self.ingest.ready
 
     async def start(self) -> None:
         kafka = self.config.kafka
         if kafka.bootstrap_servers == "embedded":
             self.broker = EmbeddedBroker()
             self.bootstrap_servers = await self.broker.start()
+        changelog_topic = kafka.changelog_topic or f"{kafka.group_id}.changelog"
         await ensure_topics(
             self.bootstrap_servers,
-            [*(t.name for t in kafka.topics), kafka.dlq_topic],
+            [*(t.name for t in kafka.topics), kafka.dlq_topic, changelog_topic],
             kafka.partitions,
+            compacted=[changelog_topic],
             client_options=self.client_options,
         )
         self._producer = AIOKafkaProducer(
@@ -137,6 +145,17 @@ class Daemon:
             self.config.silences.topic,
             self.client_options,
         )
+        self.state = PartitionState(
+            Changelog(
+                self._producer, changelog_topic, self.bootstrap_servers, self.client_options
+            ),
+            self.pipeline,
+            self.store,
+            self.dispatcher,
+            self.metrics,
+        )
+        self.pipeline.state = self.state
+        self.dispatcher.hooks = self.state
         self.dispatcher.start()
         self.ingest = KafkaIngest(
             kafka,
@@ -145,6 +164,7 @@ class Daemon:
             DeadLetters(self._producer, kafka.dlq_topic, self.metrics),
             self.metrics,
             client_options=self.client_options,
+            state=self.state,
         )
         await self.notices.start(
             self.bootstrap_servers,
@@ -210,6 +230,7 @@ class Daemon:
         rebase_store(self.store, loaded.rules, templates)
         swap_receivers(self.dispatcher, receivers)
         self.pipeline.replace_rules(loaded.rules, route)
+        self.proof.series.names = watched_names(loaded.rules)
         self.pipeline.paging.reconfigure(paging)
         self.notices.reload(loaded, templates)
         self.loaded, self.config, self.templates = loaded, config, templates

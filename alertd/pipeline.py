@@ -7,6 +7,7 @@ The pipeline is the glue between the stages; each stage does its own job:
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from alertd.alerts.evaluator import Evaluator
 from alertd.alerts.incidents import IncidentStore
@@ -21,6 +22,10 @@ from alertd.observe.listener import PipelineListener
 from alertd.observe.metrics import Metrics
 from alertd.route.paging import Paging, PagingOptions
 from alertd.route.tree import Route
+from alertd.state.origin import ORIGIN
+
+if TYPE_CHECKING:
+    from alertd.state.partitions import PartitionState
 
 NOTIFYING = frozenset({AlertState.FIRING, AlertState.RESOLVED})
 
@@ -48,6 +53,8 @@ class Pipeline:
         self._listener = listener or PipelineListener()
         self._evaluators: dict[tuple[str, int], Evaluator] = {}
         self._last_event_wall: dict[tuple[str, int], float] = {}
+        self.state: PartitionState | None = None
+        """Changelog persistence (alertd/state); set by the daemon, None in tests/backtest."""
 
     async def handle(
         self, topic: str, partition: int, events: Sequence[Event], received_at: float
@@ -58,23 +65,35 @@ class Pipeline:
         process = evaluator.process
         quiet = type(self._listener).event is PipelineListener.event
         watch = None if quiet else self._listener.event
-        for event in events:
-            if watch is not None:
-                watch(topic, event)
-            transitions = process(event)
-            if transitions:
-                for transition in transitions:
-                    await self._on_transition(transition, received_at)
+        token = ORIGIN.set((topic, partition))
+        try:
+            for event in events:
+                if watch is not None:
+                    watch(topic, event)
+                transitions = process(event)
+                if transitions:
+                    for transition in transitions:
+                        await self._on_transition(transition, received_at)
+        finally:
+            ORIGIN.reset(token)
 
     async def tick(self, now: float, idle_lag: float) -> None:
         """Advance event time on quiet partitions so timers fire without new events."""
-        for key, evaluator in self._evaluators.items():
+        for key, evaluator in list(self._evaluators.items()):
             if now - self._last_event_wall.get(key, 0.0) < idle_lag:
                 continue
-            for transition in evaluator.advance(now - idle_lag):
-                await self._on_transition(transition, now)
+            if self.state is not None and not self.state.owns(key):
+                continue  # revoked: its new owner runs its clock
+            token = ORIGIN.set(key)
+            try:
+                for transition in evaluator.advance(now - idle_lag):
+                    await self._on_transition(transition, now)
+            finally:
+                ORIGIN.reset(token)
         self._metrics.series.set(sum(e.engine.series_count for e in self._evaluators.values()))
         await self.paging.tick(now)
+        if self.state is not None:
+            await self.state.after_tick()
 
     def replace_rules(self, rules: Sequence[RuleSpec], route: Route) -> None:
         """Config reload: new rules and routing tree; unchanged rules keep their series."""
@@ -82,6 +101,19 @@ class Pipeline:
             rebase_evaluator(evaluator, rules)
         self._rules, self._route = rules, route
         self.paging.route = route
+
+    def evaluator_if_any(self, topic: str, partition: int) -> Evaluator | None:
+        return self._evaluators.get((topic, partition))
+
+    def fresh_evaluator(self, topic: str, partition: int) -> Evaluator:
+        """A new, empty evaluator for a partition about to be restored."""
+        evaluator = self._evaluators[(topic, partition)] = Evaluator(self._rules)
+        return evaluator
+
+    def drop_evaluator(self, topic: str, partition: int) -> None:
+        """The partition moved to another process."""
+        self._evaluators.pop((topic, partition), None)
+        self._last_event_wall.pop((topic, partition), None)
 
     def _evaluator(self, topic: str, partition: int) -> Evaluator:
         key = (topic, partition)
@@ -94,6 +126,8 @@ class Pipeline:
         self._metrics.transitions.labels(str(transition.state)).inc()
         self._listener.transition(transition)
         alert = self._store.apply(transition)
+        if self.state is not None:
+            self.state.alert_changed(alert)
         incident = self.incidents.apply(alert, transition.at)
         for state, count in self._store.count_by_state().items():
             self._metrics.alerts.labels(str(state)).set(count)

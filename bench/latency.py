@@ -44,6 +44,8 @@ from alertd.embedded.tansu import free_port
 
 PARTITIONS = 4
 PROBE_EVERY = 0.2
+LIGHT = 1000
+"""Background events/s of the light-load run (latency without queueing)."""
 _PROBE = re.compile(rb'probe(?:=|"\s*:\s*")(\d+)')
 
 
@@ -115,7 +117,7 @@ def alertd_config(bootstrap: str, topic: str, port: int, channel: str, target: s
     return f"""\
 kafka:
   bootstrap_servers: {bootstrap}
-  group_id: latency
+  group_id: {topic}
   topics: [{{name: {topic}}}]
   dlq_topic: {topic}.dlq
   session_timeout: 2s
@@ -210,9 +212,9 @@ async def background(
 
 
 async def measure_alertd(
-    bootstrap: str, workload: Workload, rate: float, probes: int, channel: str
+    bootstrap: str, workload: Workload, rate: float, probes: int, channel: str, name: str
 ) -> dict[str, Any]:
-    topic = "bench.latency"
+    topic = f"bench.latency.{name}"
     await create_topic(bootstrap, topic, PARTITIONS)
     receiver, sink = Receiver(), None
     target = await receiver.start()
@@ -239,6 +241,7 @@ async def measure_alertd(
                     await _send_probe(fast, topic, n, sent_at)
                     await asyncio.sleep(PROBE_EVERY)
                 await _wait_all(receiver, sent_at, 10)
+                internal = await _internal(port)
                 stop.set()
                 sent = await load
                 load_rate = sent / (time.monotonic() - t_load + 5)
@@ -250,7 +253,34 @@ async def measure_alertd(
             if sink is not None:
                 await sink.stop()
     result = _latencies(receiver, sent_at)
-    return {**result, "channel": channel, "background_per_second": round(load_rate)}
+    return {
+        **result,
+        "channel": channel,
+        "background_per_second": round(load_rate),
+        **internal,
+    }
+
+
+async def _internal(port: int) -> dict[str, Any]:
+    """alertd's own view: consumer lag at the end, mean consumed-to-delivered time."""
+    url = f"http://127.0.0.1:{port}/metrics"
+    async with aiohttp.ClientSession() as http, http.get(url) as resp:
+        text = await resp.text()
+    values: dict[str, float] = {}
+    for line in text.splitlines():
+        for key in (
+            "alertd_consumer_lag{",
+            "alertd_event_to_notification_seconds_sum{",
+            "alertd_event_to_notification_seconds_count{",
+        ):
+            if line.startswith(key):
+                values[key] = values.get(key, 0.0) + float(line.rsplit(" ", 1)[1])
+    count = values.get("alertd_event_to_notification_seconds_count{", 0.0)
+    total = values.get("alertd_event_to_notification_seconds_sum{", 0.0)
+    return {
+        "final_consumer_lag": int(values.get("alertd_consumer_lag{", 0.0)),
+        "consumed_to_delivered_mean_ms": round(total / count * 1000, 1) if count else None,
+    }
 
 
 def _mail_bytes(mail: ReceivedMail) -> bytes:
@@ -407,28 +437,41 @@ async def measure_prometheus(
 # ------------------------------------------------------------------ main
 
 
-def max_rate() -> float | None:
-    path = OUT / "throughput.json"
-    if not path.exists():
-        return None
-    return float(json.loads(path.read_text())["alertd"]["per_second"])
+def max_rate() -> tuple[float, str] | None:
+    """alertd's measured maximum: one `alertd run` process (scaleout.py), else in-process."""
+    scale, through = OUT / "scaleout.json", OUT / "throughput.json"
+    if scale.exists():
+        runs = json.loads(scale.read_text())["runs"]
+        best = max((r["steady_per_second"] or 0) for r in runs if r["processes"] == 1)
+        if best:
+            return float(best), "bench/out/scaleout.json (one `alertd run` process)"
+    if through.exists():
+        rate = float(json.loads(through.read_text())["alertd"]["per_second"])
+        return rate, "bench/out/throughput.json (in-process Daemon)"
+    return None
 
 
 async def main(args: argparse.Namespace) -> None:
     workload = Workload(rules=args.rules, series=args.series)
     measured = max_rate()
-    rate = args.rate or (measured / 2 if measured else 20_000.0)
+    rate = args.rate or (measured[0] / 2 if measured else 20_000.0)
     channel = "webhook" if webhook_available() else "email"
     if channel == "email":
         print("the webhook channel is not there yet: alertd pages by email to a local sink")
+    light: dict[str, Any] | None = None
     async with broker() as bootstrap:
-        ours = await measure_alertd(bootstrap, workload, rate, args.probes, channel)
-    print(f"alertd: {ours}", flush=True)
+        ours = await measure_alertd(bootstrap, workload, rate, args.probes, channel, "half")
+        print(f"alertd at {rate:.0f}/s: {ours}", flush=True)
+        if not args.skip_light:
+            light = await measure_alertd(bootstrap, workload, LIGHT, args.probes, channel, "light")
+            print(f"alertd at {LIGHT}/s: {light}", flush=True)
     result: dict[str, Any] = {
         "machine": machine(),
-        "max_throughput_per_second": measured,
+        "max_throughput_per_second": measured[0] if measured else None,
+        "max_throughput_from": measured[1] if measured else "not measured: run throughput.py",
         "target_rate_per_second": round(rate),
         "alertd": ours,
+        "alertd_light_load": light,
         "target_p99_ms": 100,
     }
     if prometheus_binaries() is None:
@@ -462,4 +505,5 @@ if __name__ == "__main__":
     parser.add_argument("--rules", type=int, default=1000)
     parser.add_argument("--series", type=int, default=100_000)
     parser.add_argument("--skip-defaults", action="store_true", help="skip the ~4 min run")
+    parser.add_argument("--skip-light", action="store_true", help="skip the 1,000/s run")
     asyncio.run(main(parser.parse_args()))

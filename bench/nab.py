@@ -35,7 +35,8 @@ from alertd.alerts.model import AlertState  # noqa: E402
 from alertd.config.rules import RuleSpec  # noqa: E402
 from alertd.ingest.event import Event  # noqa: E402
 
-DEFAULT_DATA = Path("/work/shared/data/nab")
+DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "nab"
+"""shared/ sits beside the repository clone (as in CI and on developer machines)."""
 DEFAULT_RULE = "{name: nab, match: {kind: metric, name: nab}, detect: {anomaly: {}}}"
 PUBLISHED = {"Numenta HTM": 70.1, "CAD OSE": 69.9, "Windowed Gaussian": 39.65}
 

@@ -53,8 +53,12 @@ class Worker:
             str(self.config),
             cwd=ROOT,
             stdout=asyncio.subprocess.DEVNULL,
-            stderr=asyncio.subprocess.DEVNULL,
+            stderr=self.log.open("wb"),
         )
+
+    @property
+    def log(self) -> Path:
+        return self.config.parent / "stderr.log"
 
     async def poll(self, http: aiohttp.ClientSession) -> float:
         try:
@@ -124,17 +128,23 @@ async def run_group(
                 await asyncio.sleep(POLL)
     finally:
         await asyncio.gather(*(w.stop() for w in workers))
-    return _rates(workers, workload.events)
+    result = _rates(workers, workload.events)
+    if not result["complete"]:
+        for w in workers:
+            print(f"--- {w.log} (last lines)\n{w.log.read_text()[-3000:]}", flush=True)
+    return result
 
 
 def _rates(workers: list[Worker], expect: int) -> dict[str, Any]:
+    processes = len(workers)
+    workers = [w for w in workers if w.samples and w.samples[-1][1] > 0]
     total = sum(w.samples[-1][1] for w in workers)
     start, end = min(w.first for w in workers), max(w.last for w in workers)
     both_from, both_to = max(w.first for w in workers), min(w.last for w in workers)
     in_window = sum(w.count_at(both_to) - w.count_at(both_from) for w in workers)
     window = both_to - both_from
     return {
-        "processes": len(workers),
+        "processes": processes,
         "events": int(total),
         "complete": total >= expect,
         "per_process": [int(w.samples[-1][1]) for w in workers],

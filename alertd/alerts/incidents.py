@@ -88,6 +88,12 @@ class IncidentStore:
         incident_id = self._by_fingerprint.get(fingerprint)
         return self._by_id.get(incident_id) if incident_id else None
 
+    def forget(self, fingerprint: str) -> None:
+        """The alert's partition moved to another process, which now owns the incident."""
+        incident_id_ = self._by_fingerprint.pop(fingerprint, None)
+        if incident_id_ is not None:
+            self._by_id.pop(incident_id_, None)
+
     def all(self) -> list[Incident]:
         return sorted(self._by_id.values(), key=lambda i: (i.opened_at, i.id))
 

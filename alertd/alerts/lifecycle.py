@@ -29,6 +29,12 @@ class _Track:
     clearing: bool = False
     generation: int = 0
     flapping: bool = False
+    due: float | None = None
+    """When the pending (``for``) or clearing (``keep_firing_for``) timer runs out."""
+
+
+Track = _Track
+"""Public name for the state layer (alertd/state), which persists tracks."""
 
 
 class Lifecycle:
@@ -37,12 +43,27 @@ class Lifecycle:
         self._tracks: dict[SeriesKey, _Track] = {}
         self._timers: list[tuple[float, int, SeriesKey, int]] = []
         self._seq = 0
+        self._dirty: set[SeriesKey] = set()
+        """Tracks changed or ended since the last :meth:`drain_dirty`."""
+
+    def drain_dirty(self) -> list[tuple[SeriesKey, _Track | None]]:
+        """Tracks changed since the last call: (key, track or None if it ended)."""
+        dirty, self._dirty = self._dirty, set()
+        return [(key, self._tracks.get(key)) for key in dirty]
+
+    def install(self, key: SeriesKey, track: _Track) -> None:
+        """Put back a track restored from the changelog and re-arm its timer."""
+        self._tracks[key] = track
+        if track.due is not None:
+            self._seq += 1
+            heapq.heappush(self._timers, (track.due, self._seq, key, track.generation))
 
     def active(self) -> list[_Track]:
         return list(self._tracks.values())
 
     def observe(self, obs: Observation) -> Transition | None:
         track = self._tracks.get(obs.key)
+        self._dirty.add(obs.key)
         if obs.verdict.active:
             return self._on_active(obs, track)
         if track is None:
@@ -58,6 +79,8 @@ class Lifecycle:
             track = self._tracks.get(key)
             if track is None or track.generation != generation:
                 continue
+            self._dirty.add(key)
+            track.due = None
             if track.state is AlertState.PENDING:
                 track.state = AlertState.FIRING
                 track.generation += 1
@@ -102,6 +125,7 @@ class Lifecycle:
         return None
 
     def _schedule(self, key: SeriesKey, track: _Track, due: float) -> None:
+        track.due = due
         self._seq += 1
         heapq.heappush(self._timers, (due, self._seq, key, track.generation))
 

@@ -84,6 +84,14 @@ class AlertStore:
             self._active[alert.fingerprint] = alert
         return alert
 
+    def restore(self, alert: Alert) -> None:
+        """Put back an active alert restored from the changelog (alertd/state)."""
+        self._active[alert.fingerprint] = alert
+
+    def forget(self, fingerprint: str) -> None:
+        """Its partition moved to another process, which now reports it."""
+        self._active.pop(fingerprint, None)
+
     def active(self) -> list[Alert]:
         return sorted(self._active.values(), key=lambda a: (a.starts_at, a.fingerprint))
 

@@ -69,6 +69,9 @@ class KafkaConfig(Strict):
     max_batch: int = Field(default=500, ge=1, le=100_000)
     session_timeout: Duration = 10.0
     """Consumer group session timeout; a new member also waits this long to join."""
+    changelog_topic: str | None = None
+    """Compacted topic holding per-partition state; default ``<group_id>.changelog``.
+    It needs at least as many partitions as the input topics (docs/scaling.md)."""
     heartbeat_interval: Duration = 3.0
     tls: KafkaTlsConfig | None = None
     sasl: KafkaSaslConfig | None = None

@@ -54,6 +54,8 @@ class Engine:
         self._index = RuleIndex(self.rules.values())
         self._series: dict[SeriesKey, SeriesDetector] = {}
         self._touched: dict[SeriesKey, float] = {}
+        self._dirty: set[SeriesKey] = set()
+        """Series changed since the last :meth:`drain_dirty` (the state changelog)."""
         self._due: dict[SeriesKey, float] = {}
         self._heap: list[tuple[float, int, SeriesKey]] = []
         self._seq = itertools.count()
@@ -89,6 +91,7 @@ class Engine:
                 # rather than the partition's consumer loop dying
                 self.detector_errors += 1
                 self._series[key] = rule.new_series()
+                self._dirty.add(key)
                 continue
             self._touch(rule, key, event.time)
             if verdict is not None:
@@ -112,6 +115,7 @@ class Engine:
             if self._due.get(key) != due:
                 continue
             del self._due[key]
+            self._dirty.add(key)
             rule, series = self.rules[key[0]], self._series[key]
             try:
                 for _ in range(_MAX_TICKS_PER_SERIES):
@@ -136,6 +140,7 @@ class Engine:
         for key in stale:
             del self._series[key], self._touched[key]
             self._due.pop(key, None)
+            self._dirty.add(key)
         self._compact()
         return len(stale)
 
@@ -146,6 +151,19 @@ class Engine:
             if key[0] in keep:
                 self._series[key] = series
                 self._touch(self.rules[key[0]], key, old._touched.get(key, -float("inf")))
+
+    def drain_dirty(self) -> list[tuple[SeriesKey, SeriesDetector | None, float]]:
+        """Series changed since the last call: (key, series or None if dropped, last seen)."""
+        dirty, self._dirty = self._dirty, set()
+        return [
+            (key, self._series.get(key), self._touched.get(key, -float("inf"))) for key in dirty
+        ]
+
+    def install(self, key: SeriesKey, series: SeriesDetector, touched: float) -> None:
+        """Put back a series restored from the changelog (clock-driven ones rescheduled)."""
+        self._series[key] = series
+        self._touch(self.rules[key[0]], key, touched)
+        self._dirty.discard(key)
 
     def _with_composites(self, observations: list[Observation]) -> list[Observation]:
         """Feed member verdicts to all_of/any_of rules (which may feed others in turn)."""
@@ -174,6 +192,7 @@ class Engine:
         return series
 
     def _touch(self, rule: CompiledRule, key: SeriesKey, at: float) -> None:
+        self._dirty.add(key)
         if at > self._touched.get(key, -float("inf")):
             self._touched[key] = at
         if rule.clock_driven:

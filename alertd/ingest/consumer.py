@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Awaitable, Callable, Sequence
+from typing import Protocol
 
 import structlog
 from aiokafka import AIOKafkaConsumer, ConsumerRebalanceListener, ConsumerRecord, TopicPartition
@@ -32,6 +33,18 @@ log = structlog.get_logger(__name__)
 
 EventHandler = Callable[[str, int, Sequence[Event], float], Awaitable[None]]
 """(topic, partition, events, wall time received) -> applied."""
+
+
+class PartitionHooks(Protocol):
+    """Per-partition state (alertd/state): restore on assign, persist before commit."""
+
+    async def assigned(self, partitions: Sequence[tuple[str, int]]) -> None: ...
+
+    async def revoked(self, partitions: Sequence[tuple[str, int]]) -> None: ...
+
+    def applied_offset(self, topic: str, partition: int) -> int: ...
+
+    async def applied(self, topic: str, partition: int, offset: int) -> None: ...
 
 COMMIT_INTERVAL = 0.5
 """Seconds between offset commits while records keep arriving."""
@@ -51,8 +64,10 @@ class KafkaIngest:
         dead_letters: DeadLetters,
         metrics: Metrics,
         client_options: dict[str, object] | None = None,
+        state: PartitionHooks | None = None,
     ) -> None:
         self._config = config
+        self.state = state
         self._decoders: dict[str, Decoder] = {t.name: get_decoder(t.decoder) for t in config.topics}
         self._handler = handler
         self._dlq = dead_letters
@@ -103,6 +118,11 @@ class KafkaIngest:
         for tp, records in batch.items():
             decode = self._decoders[tp.topic]
             events: list[Event] = []
+            last = records[-1].offset
+            if self.state is not None:
+                done = self.state.applied_offset(tp.topic, tp.partition)
+                if records[0].offset <= done:  # applied before a crash, not yet committed
+                    records = [r for r in records if r.offset > done]
             for record in records:
                 try:
                     events.extend(decode(record.value or b""))
@@ -111,7 +131,9 @@ class KafkaIngest:
             if events:
                 self._metrics.events_consumed.labels(tp.topic).inc(len(events))
                 await self._handler(tp.topic, tp.partition, events, received)
-            self._update_lag(tp, records[-1].offset)
+            if self.state is not None and records:
+                await self.state.applied(tp.topic, tp.partition, last)
+            self._update_lag(tp, last)
 
     async def _reject(self, tp: TopicPartition, record: ConsumerRecord, exc: Exception) -> None:
         if isinstance(exc, DecodeError):
@@ -163,7 +185,12 @@ class _CommitOnRevoke(ConsumerRebalanceListener):  # type: ignore[misc]
         self._ingest = ingest
 
     async def on_partitions_revoked(self, revoked: list[TopicPartition]) -> None:
+        state = self._ingest.state
+        if state is not None:
+            await state.revoked([(tp.topic, tp.partition) for tp in revoked])
         await self._ingest.commit(revoked)
 
     async def on_partitions_assigned(self, assigned: list[TopicPartition]) -> None:
-        pass
+        state = self._ingest.state
+        if state is not None:
+            await state.assigned([(tp.topic, tp.partition) for tp in assigned])

@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections import deque
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 import structlog
 
@@ -32,6 +34,14 @@ class _Delivery:
     notification: Notification
     channel: Channel
     key: str
+
+
+class DeliveryHooks(Protocol):
+    """Persistence of what is submitted and delivered (the outbox in alertd/state)."""
+
+    def submitted(self, notification: Notification, delivery_keys: Sequence[str]) -> None: ...
+
+    async def delivered(self, notification: Notification, delivery_key: str) -> None: ...
 
 
 class Dispatcher:
@@ -59,18 +69,23 @@ class Dispatcher:
         self.delivery_log = delivery_log or DeliveryLog()
         self._listener = listener or PipelineListener()
         self._in_flight: set[str] = set()
+        self._overflow: list[deque[_Delivery]] = [deque() for _ in range(workers)]
+        """Deliveries that found their queue full: fed in as workers free up, so a
+        slow channel never blocks ``submit`` (and with it event consumption)."""
+        self.hooks: DeliveryHooks | None = None
 
     def start(self) -> None:
         self._workers = [
-            asyncio.create_task(self._work(queue), name=f"notify-worker-{i}")
-            for i, queue in enumerate(self._queues)
+            asyncio.create_task(self._work(i), name=f"notify-worker-{i}")
+            for i in range(len(self._queues))
         ]
 
     def queued(self) -> int:
-        return sum(q.qsize() for q in self._queues)
+        return sum(q.qsize() for q in self._queues) + sum(len(o) for o in self._overflow)
 
     async def submit(self, notification: Notification) -> None:
-        """Queue every channel of the receiver; waits only if the queue is full."""
+        """Queue every channel of the receiver; never waits (a full queue overflows)."""
+        deliveries = []
         for index, channel in enumerate(self._receivers.get(notification.receiver, ())):
             if not channel.wants(notification):
                 continue
@@ -78,10 +93,27 @@ class Dispatcher:
             if key in self.delivery_log or key in self._in_flight:
                 self._metrics.notifications.labels(channel.kind, "duplicate").inc()
                 continue
-            self._in_flight.add(key)
-            shard = hash(notification.alert.fingerprint) % len(self._queues)
-            await self._queues[shard].put(_Delivery(notification, channel, key))
-            self._metrics.queue_depth.set(self.queued())
+            deliveries.append(_Delivery(notification, channel, key))
+        if self.hooks is not None:
+            self.hooks.submitted(notification, [d.key for d in deliveries])
+        shard = hash(notification.alert.fingerprint) % len(self._queues)
+        for delivery in deliveries:
+            self._in_flight.add(delivery.key)
+            self._enqueue(shard, delivery)
+        self._metrics.queue_depth.set(self.queued())
+
+    def _enqueue(self, shard: int, delivery: _Delivery) -> None:
+        queue, overflow = self._queues[shard], self._overflow[shard]
+        if overflow or queue.full():
+            overflow.append(delivery)  # behind earlier overflow: per-alert order holds
+            self._metrics.queue_overflow.inc()
+        else:
+            queue.put_nowait(delivery)
+
+    def _refill(self, shard: int) -> None:
+        queue, overflow = self._queues[shard], self._overflow[shard]
+        while overflow and not queue.full():
+            queue.put_nowait(overflow.popleft())
 
     async def drain(self, deadline: float) -> bool:
         """Wait until every queued delivery finished or ``deadline`` seconds passed."""
@@ -99,7 +131,8 @@ class Dispatcher:
         channels = {id(c): c for chans in self._receivers.values() for c in chans}
         await asyncio.gather(*(c.close() for c in channels.values()), return_exceptions=True)
 
-    async def _work(self, queue: asyncio.Queue[_Delivery]) -> None:
+    async def _work(self, shard: int) -> None:
+        queue = self._queues[shard]
         while True:
             delivery = await queue.get()
             self._metrics.queue_depth.set(self.queued())
@@ -109,6 +142,7 @@ class Dispatcher:
                 log.exception("notify_worker_error", channel=delivery.channel.kind)
             finally:
                 self._in_flight.discard(delivery.key)
+                self._refill(shard)  # before task_done: drain() sees the overflow too
                 queue.task_done()
 
     async def _deliver(self, delivery: _Delivery) -> None:
@@ -143,6 +177,8 @@ class Dispatcher:
                 await asyncio.sleep(self._backoff.delay(attempt, error.retry_after))
                 continue
             self._record_success(delivery)
+            if self.hooks is not None:
+                await self.hooks.delivered(notification, delivery.key)
             return
 
     def _record_success(self, delivery: _Delivery) -> None:

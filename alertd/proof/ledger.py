@@ -48,6 +48,8 @@ class ProofLedger:
         self.source: FactsSource = list
         """Incidents as the pipeline knows them (set by the daemon or the replay)."""
         self.tickets: deque[Ticket] = deque(maxlen=max_tickets)
+        self._ticket_ids: dict[str, None] = {}
+        """Ids of the kept tickets: a redelivered record or webhook retry counts once."""
         self._notices: dict[str, dict[str, float]] = {}
         self._pages: dict[str, list[float]] = {}
         self._decided: dict[str, None] = {}
@@ -63,10 +65,15 @@ class ProofLedger:
             self.series.observe(event)
 
     def ticket(self, ticket: Ticket) -> None:
+        if ticket.id in self._ticket_ids:
+            return
+        if len(self.tickets) == self.tickets.maxlen:
+            self._ticket_ids.pop(self.tickets[0].id, None)
         self.tickets.append(ticket)
+        self._ticket_ids[ticket.id] = None
         if self.metrics is None:
             return
-        home = best_incident(ticket, self.incidents(), self.window)
+        home = best_incident(ticket, self.incidents(chart=False), self.window)
         told = home is not None and verdict(ticket, home) == "notified"
         self.metrics.tickets.labels("true" if told else "false").inc()
         if home is not None and home.id not in self._decided:
@@ -95,20 +102,20 @@ class ProofLedger:
 
     # -- reading -----------------------------------------------------------------------
 
-    def incidents(self) -> list[IncidentFacts]:
-        """The source's incidents with notices, pages and signal filled in."""
-        return [self._enrich(f) for f in self.source()]
+    def incidents(self, chart: bool = True) -> list[IncidentFacts]:
+        """The source's incidents with notices and pages (and, for charts, the signal)."""
+        return [self._enrich(f, chart) for f in self.source()]
 
     def report(self, since: float | None = None, until: float | None = None) -> Report:
         return correlate(self.incidents(), list(self.tickets), self.window, since, until)
 
-    def _enrich(self, facts: IncidentFacts) -> IncidentFacts:
+    def _enrich(self, facts: IncidentFacts, chart: bool) -> IncidentFacts:
         facts.notified = dict(self._notices.get(facts.id, {}))
         end = facts.resolved_at if facts.resolved_at is not None else float("inf")
         facts.pages = [
             t for t in self._pages.get(facts.fingerprint, []) if facts.opened_at - 60 <= t <= end
         ]
-        if facts.signal_name:
+        if chart and facts.signal_name:
             facts.signal = self.series.points(
                 facts.signal_name,
                 facts.signal_labels,
@@ -120,11 +127,13 @@ class ProofLedger:
     def _ticket_came_first(self, incident_id: str, notice_at: float) -> None:
         if self.metrics is None or incident_id in self._decided:
             return
-        facts = next((f for f in self.incidents() if f.id == incident_id), None)
+        incidents = self.incidents(chart=False)
+        facts = next((f for f in incidents if f.id == incident_id), None)
         if facts is None:
             return
-        earlier = [t for t in self.tickets if t.at < notice_at and score(t, facts, self.window)]
-        incidents = self.incidents()
+        earlier = [
+            t for t in self.tickets if t.at < notice_at and score(t, facts, self.window) is not None
+        ]
         for ticket in earlier:
             home = best_incident(ticket, incidents, self.window)
             if home is not None and home.id == incident_id:

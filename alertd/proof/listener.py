@@ -10,12 +10,16 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
+import structlog
+
 from alertd.alerts.model import Transition
 from alertd.ingest.event import Event
 from alertd.notices.delivery import CustomerNotification
 from alertd.notify.notification import Notification
 from alertd.observe.listener import PipelineListener
 from alertd.proof.ledger import ProofLedger
+
+log = structlog.get_logger(__name__)
 
 
 class ProofListener(PipelineListener):
@@ -30,7 +34,10 @@ class ProofListener(PipelineListener):
         self._clock = clock
 
     def event(self, topic: str, event: Event) -> None:
-        self.ledger.observe(event)
+        try:
+            self.ledger.observe(event)
+        except Exception:  # the proof report must never stop the pipeline
+            log.exception("proof_ledger_failed", topic=topic, kind=event.kind)
         self.inner.event(topic, event)
 
     def transition(self, transition: Transition) -> None:
@@ -38,7 +45,12 @@ class ProofListener(PipelineListener):
 
     def delivered(self, notification: Notification, channel: str) -> None:
         self.inner.delivered(notification, channel)
-        now = self._clock()
+        try:
+            self._record(notification, self._clock())
+        except Exception:  # the proof report must never stop deliveries
+            log.exception("proof_ledger_failed", notification=notification.id)
+
+    def _record(self, notification: Notification, now: float) -> None:
         if isinstance(notification, CustomerNotification):
             for item in notification.items:
                 if item.kind == "incident":

@@ -59,10 +59,12 @@ def headline(report: Report) -> list[str]:
     if report.since is None and report.until is None:
         scope_text = "(all incidents)"
     else:
-        scope_text = f"{stamp(report.since)} .. {stamp(report.until)}"
+        since = stamp(report.since) if report.since is not None else "the beginning"
+        until = stamp(report.until) if report.until is not None else "now"
+        scope_text = f"{since} .. {until}"
     return [
         f"Proof report {scope_text}: "
-        f"{s['incidents']} incidents, {s['withNotice']} with customer notices, "
+        f"{_count(s['incidents'], 'incident')}, {s['withNotice']} with customer notices, "
         f"{s['ticketFirst']} where a ticket came first, median lead "
         f"{span(median) if median is not None else '-'}",
         f"Tickets: {t['notified']} from notified customers, {t['notNotified']} from "
@@ -81,3 +83,7 @@ def render_table(report: Report) -> str:
     if not report.incidents:
         lines.append("(no incidents in this range)")
     return "\n".join(lines) + "\n"
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")

@@ -105,3 +105,21 @@ def test_report_carries_notices_pages_and_signal_of_the_incident() -> None:
     assert proof.facts.pages == [T0 + 1]
     assert proof.facts.notified == {"c1": T0 + 190}
     assert [v for _, v in proof.facts.signal] == [0.01, 0.09, 0.1]
+
+
+def test_a_redelivered_ticket_counts_once() -> None:
+    ledger, metrics = ledger_with(checkout())
+    ledger.customer_notified("inc-1", "c1", "email", T0 + 180)
+    for _ in range(3):  # Kafka redelivery after a rebalance, or a webhook retry
+        ledger.observe(ticket_event(T0 + 780, "c1"))
+    assert len(ledger.tickets) == 1
+    assert sample(metrics, "alertd_tickets_total", {"notified": "true"}) == 1
+
+
+def test_oldest_tickets_are_forgotten_beyond_the_limit() -> None:
+    ledger = ProofLedger(max_tickets=2)
+    for i in range(3):
+        ledger.observe(ticket_event(T0 + i, f"c{i}"))
+    assert [t.customer_id for t in ledger.tickets] == ["c1", "c2"]
+    ledger.observe(ticket_event(T0, "c0"))  # forgotten, so it is new again
+    assert [t.customer_id for t in ledger.tickets] == ["c2", "c0"]

@@ -50,7 +50,8 @@ async def test_chromium_renders_a_timeline_chart_per_incident(tmp_path: Path) ->
     config = write_scenario(tmp_path / "scenario")
     html = tmp_path / "proof.html"
     events = str(config.parent / "events.jsonl")
-    assert main(["report", "-c", str(config), "--events", events, "--html", str(html)]) == 0
+    args = ["report", "-c", str(config), "--events", events, "--html", str(html)]
+    assert await asyncio.to_thread(main, args) == 0  # the command runs its own event loop
     dom = await chromium(tmp_path / "p1", "--dump-dom", html.as_uri())
     assert dom.count("<svg") == len(sc.DEGRADATIONS)
     assert dom.count("<polyline") >= 2 * len(sc.DEGRADATIONS)  # signal + notices told

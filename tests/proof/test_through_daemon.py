@@ -15,7 +15,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import aiohttp
+import pytest
 
+from alertd.cli import main
 from alertd.daemon import Daemon
 from alertd.demo.smtp_sink import SmtpSink
 from alertd.ingest.event import Event
@@ -124,7 +126,7 @@ def told(daemon: Daemon, region: str) -> bool:
 
 
 async def test_helpdesk_tickets_through_kafka_give_lead_time_and_ticket_first_metrics(
-    kafka: str, smtp: SmtpSink, tmp_path: Path
+    kafka: str, smtp: SmtpSink, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     events, zd, jr = unique("proof-events"), unique("proof-zendesk"), unique("proof-jira")
     topics = {events: "alertd", zd: "zendesk", jr: "jira"}
@@ -158,6 +160,9 @@ async def test_helpdesk_tickets_through_kafka_give_lead_time_and_ticket_first_me
             report = await (await client.get(f"{base}/api/v1/report")).json()
             page = await client.get(f"{base}/report")
             html = await page.text()
+        args = ["report", "--url", base, "--since", "1h"]
+        code = await asyncio.wait_for(asyncio.to_thread(main, args), 30)
+        table = capsys.readouterr().out
     assert metric(text, "alertd_incidents_ticket_first_total") == 1
     assert metric(text, 'alertd_tickets_total{notified="true"}') == 1
     assert metric(text, 'alertd_tickets_total{notified="false"}') == 1
@@ -173,3 +178,8 @@ async def test_helpdesk_tickets_through_kafka_give_lead_time_and_ticket_first_me
     assert page.status == 200
     assert page.content_type == "text/html"
     assert html.count("<svg") == 2
+    assert "<polyline" in html  # the live signal was buffered for the chart
+    assert code == 0
+    rows = [line for line in table.splitlines() if line.startswith("inc-")]
+    assert len(rows) == 2
+    assert sum("ticket first" in row for row in rows) == 1

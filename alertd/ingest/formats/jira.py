@@ -16,7 +16,7 @@ import re
 from datetime import datetime
 from typing import Any
 
-from alertd.ingest.decoders import DecodeError
+from alertd.ingest.decoders import MAX_TIME, MIN_TIME, DecodeError
 from alertd.ingest.event import Event
 from alertd.ingest.formats.build import make_event
 from alertd.ingest.formats.jsonbody import JSON_OBJECT, decode_json
@@ -42,6 +42,8 @@ def decode_jira(raw: bytes) -> list[Event]:
     if not key:
         raise DecodeError("Jira issue without 'key'")
     at = _created(fields.get("created"), body.get("timestamp"))
+    if not MIN_TIME <= at <= MAX_TIME:
+        raise DecodeError("Jira issue creation time is outside the years 1-9999")
     tagged = tagged_fields(tag_list(fields.get("labels")))
     component = tagged.get("component") or _first_component(fields.get("components"))
     labels = {"component": component} if component else {}
@@ -70,11 +72,11 @@ def _created(value: Any, timestamp_ms: Any) -> float:
         text = _OFFSET.sub(r"\1:\2", value.replace("Z", "+00:00"))
         try:
             parsed = datetime.fromisoformat(text)
-        except ValueError as exc:
+            if parsed.tzinfo is None:
+                raise DecodeError(f"Jira 'created' {value!r} has no time zone")
+            return parsed.timestamp()
+        except (ValueError, OverflowError) as exc:
             raise DecodeError(f"Jira 'created' {value!r} is not a timestamp") from exc
-        if parsed.tzinfo is None:
-            raise DecodeError(f"Jira 'created' {value!r} has no time zone")
-        return parsed.timestamp()
     if isinstance(timestamp_ms, int | float) and not isinstance(timestamp_ms, bool):
         return float(timestamp_ms) / 1000.0
     raise DecodeError("Jira issue without 'fields.created' or 'timestamp'")

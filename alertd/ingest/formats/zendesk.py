@@ -19,7 +19,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from alertd.ingest.decoders import DecodeError
+from alertd.ingest.decoders import MAX_TIME, MIN_TIME, DecodeError
 from alertd.ingest.event import Event
 from alertd.ingest.formats.build import make_event
 from alertd.ingest.formats.jsonbody import JSON_OBJECT, decode_json
@@ -91,6 +91,9 @@ def _time(value: Any) -> float:
     if not isinstance(value, str) or not value:
         raise DecodeError("Zendesk ticket without 'created_at' (RFC 3339)")
     try:
-        return datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp()
-    except ValueError as exc:
+        at = datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp()
+    except (ValueError, OverflowError) as exc:
         raise DecodeError(f"Zendesk created_at {value!r} is not RFC 3339") from exc
+    if not MIN_TIME <= at <= MAX_TIME:
+        raise DecodeError(f"Zendesk created_at {value!r} is outside the years 1-9999")
+    return at

@@ -1,6 +1,6 @@
 """Regenerate this directory from alertd/demo/proof_scenario.py (deterministic).
 
-    .venv/bin/python config/examples/scenario/generate.py
+.venv/bin/python config/examples/scenario/generate.py
 """
 
 from pathlib import Path

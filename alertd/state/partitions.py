@@ -1,0 +1,409 @@
+"""Per-partition state on a changelog topic: write changes before commit, restore on assign.
+
+This is the Kafka Streams model without transactions. For every input partition the
+owner keeps an :class:`~alertd.alerts.evaluator.Evaluator`; after each batch it writes
+the changed series, lifecycle tracks, active alerts, the watermark and - last - the
+offset of the last applied record to changelog partition ``p``, waits for the broker's
+acks, and only then lets the consumer commit. A process that gains the partition reads
+it back and skips input records at or below the restored offset, so a crash between
+the changelog write and the commit applies nothing twice.
+
+Notifications go through an outbox on the same partition: a notification produced by a
+batch is written with the batch; when every channel delivered it, it is tombstoned and
+``d`` markers rebuild the dispatcher's delivery log on restore. Outbox entries still
+pending after a restore are submitted again; the delivery log skips channels already
+done. See docs/guarantees.md for where a duplicate or a loss can still happen.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import structlog
+from aiokafka.errors import KafkaError
+
+from alertd.alerts.model import AlertState
+from alertd.alerts.store import Alert, AlertStore
+from alertd.detect.engine import SeriesKey
+from alertd.notify.dispatcher import Dispatcher
+from alertd.notify.notification import Notification
+from alertd.observe.metrics import Metrics
+from alertd.state import keys
+from alertd.state.changelog import Changelog
+from alertd.state.codec import StateCodecError, decode_object, encode_object
+from alertd.state.origin import ORIGIN, Origin
+from alertd.state.records import (
+    AlertRecord,
+    decode_alert,
+    decode_number,
+    decode_series,
+    decode_track,
+    encode_alert,
+    encode_number,
+    encode_series,
+    encode_track,
+)
+
+if TYPE_CHECKING:
+    from alertd.alerts.evaluator import Evaluator
+    from alertd.pipeline import Pipeline
+
+log = structlog.get_logger(__name__)
+
+Buffer = dict[bytes, bytes | None]
+
+WRITE_GIVE_UP = 30.0
+"""Seconds a changelog write is retried before the batch fails (and is not committed)."""
+
+
+class StateWriteError(RuntimeError):
+    """The changelog could not be written: the batch must not be committed."""
+
+
+@dataclass(slots=True)
+class _Pending:
+    """An outbox entry: which channels of the notification are still to deliver."""
+
+    partition: int
+    keys: set[str] = field(default_factory=set)
+
+
+@dataclass(slots=True)
+class _Active:
+    origin: Origin
+    alert: Alert
+
+
+class PartitionState:
+    """Changelog writer and restorer for the pipeline's per-partition state."""
+
+    def __init__(
+        self,
+        changelog: Changelog,
+        pipeline: Pipeline,
+        store: AlertStore,
+        dispatcher: Dispatcher,
+        metrics: Metrics | None = None,
+    ) -> None:
+        self.changelog = changelog
+        self.restoring = False
+        """True while partitions are being restored (``/readyz`` says not ready)."""
+        self._pipeline = pipeline
+        self._store = store
+        self._dispatcher = dispatcher
+        self._metrics = metrics
+        self._buffers: defaultdict[int, Buffer] = defaultdict(dict)
+        self._locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
+        self._applied: dict[Origin, int] = {}
+        self._watermarks: dict[Origin, float] = {}
+        self._active: dict[str, _Active] = {}
+        self._paged: set[str] = set()
+        self._dirty_alerts: defaultdict[Origin, dict[str, Alert]] = defaultdict(dict)
+        self._outbox: dict[str, _Pending] = {}
+        self._owned: set[Origin] = set()
+        """Partitions assigned to this process now."""
+        self._held: set[Origin] = set()
+        """Partitions whose state is in memory (kept across a rebalance that returns them)."""
+
+    # -- ownership -------------------------------------------------------------
+
+    def owns(self, origin: Origin) -> bool:
+        return origin in self._owned
+
+    def applied_offset(self, topic: str, partition: int) -> int:
+        """Records at or below this offset were applied before (skip them)."""
+        return self._applied.get((topic, partition), -1)
+
+    async def assigned(self, partitions: Sequence[Origin]) -> None:
+        """Restore what is new to this process; drop what it no longer owns."""
+        assigned = set(partitions)
+        self.restoring = True
+        try:
+            for origin in self._held - assigned:
+                self._drop(origin)
+            new = sorted(assigned - self._held)
+            numbers = sorted({p for _, p in new})
+            snapshots = await asyncio.gather(*(self.changelog.read(p) for p in numbers))
+            resubmit: list[tuple[Origin, Notification]] = []
+            for number, records in zip(numbers, snapshots, strict=True):
+                topics = [t for t, p in new if p == number]
+                resubmit.extend(self._restore(number, topics, records))
+            self._held |= set(new)
+            self._owned = assigned
+        finally:
+            self.restoring = False
+        for origin, notification in resubmit:
+            token = ORIGIN.set(origin)
+            try:
+                await self._dispatcher.submit(notification)
+            finally:
+                ORIGIN.reset(token)
+        if new:
+            log.info("partitions_restored", partitions=[f"{t}/{p}" for t, p in new])
+
+    async def revoked(self, partitions: Sequence[Origin]) -> None:
+        """Write what is pending for these partitions; stop their clock-driven work."""
+        for origin in partitions:
+            self._collect(origin)
+            self._owned.discard(origin)
+        await asyncio.gather(*(self.flush(p) for p in {p for _, p in partitions}))
+
+    # -- writing ---------------------------------------------------------------
+
+    async def applied(self, topic: str, partition: int, offset: int) -> None:
+        """A batch of ``topic/partition`` up to ``offset`` was applied: persist it."""
+        origin = (topic, partition)
+        self._collect(origin)
+        buffer = self._buffers[partition]
+        applied = keys.key(keys.APPLIED, topic)
+        buffer.pop(applied, None)
+        buffer[applied] = encode_number(offset)  # last: the batch is complete once it lands
+        self._applied[origin] = offset
+        await self.flush(partition)
+
+    async def after_tick(self) -> None:
+        """Persist what the clock changed (timers, absent detectors, paging flushes)."""
+        for origin in list(self._owned):
+            self._collect(origin)
+        await asyncio.gather(*(self.flush(p) for p in list(self._buffers)))
+
+    def alert_changed(self, alert: Alert) -> None:
+        """The pipeline applied a transition to ``alert`` (under :data:`ORIGIN`)."""
+        origin = ORIGIN.get()
+        if origin is None:
+            return
+        self._active[alert.fingerprint] = _Active(origin, alert)
+        self._dirty_alerts[origin][alert.fingerprint] = alert
+
+    def submitted(self, notification: Notification, delivery_keys: Sequence[str]) -> None:
+        """The dispatcher accepted ``notification``: file it in its partition's outbox."""
+        partition = self._partition_of(notification)
+        if partition is None:
+            return
+        buffer = self._buffers[partition]
+        outbox_key = keys.key(keys.OUTBOX, notification.id)
+        if not delivery_keys:
+            if self._outbox.pop(notification.id, None) is not None:
+                buffer[outbox_key] = None
+            return
+        try:
+            value = encode_object(notification)
+        except TypeError as exc:
+            log.warning("outbox_unencodable", notification=notification.id, error=str(exc))
+            return
+        pending = self._outbox.setdefault(notification.id, _Pending(partition))
+        pending.keys.update(delivery_keys)
+        buffer[outbox_key] = value
+        for alert in (notification.alert, *notification.alerts):
+            active = self._active.get(alert.fingerprint)
+            if active is not None and alert.state is AlertState.FIRING:
+                self._paged.add(alert.fingerprint)
+                self._dirty_alerts[active.origin][alert.fingerprint] = active.alert
+
+    async def delivered(self, notification: Notification, delivery_key: str) -> None:
+        """One channel delivered: mark it, and tombstone the outbox entry when all did."""
+        pending = self._outbox.get(notification.id)
+        partition = pending.partition if pending else self._partition_of(notification)
+        if partition is None:
+            return
+        buffer = self._buffers[partition]
+        buffer[keys.key(keys.DELIVERED, delivery_key)] = b"1"
+        if pending is not None:
+            pending.keys.discard(delivery_key)
+            if not pending.keys:
+                del self._outbox[notification.id]
+                buffer[keys.key(keys.OUTBOX, notification.id)] = None
+        try:
+            await self.flush(partition)
+        except StateWriteError:
+            log.warning("delivery_marker_not_written", notification=notification.id)
+
+    def outbox_size(self) -> int:
+        return len(self._outbox)
+
+    async def flush(self, partition: int) -> None:
+        """Write the partition's buffered records in order and wait for the acks.
+
+        Serialised per partition, so a flush that returns has everything buffered
+        before it on the broker (another flush may have written it).
+        """
+        async with self._locks[partition]:
+            records = self._buffers.pop(partition, None)
+            if not records:
+                return
+            deadline = time.monotonic() + WRITE_GIVE_UP
+            delay = 0.1
+            while True:
+                try:
+                    await self.changelog.write(partition, list(records.items()))
+                    return
+                except KafkaError as exc:
+                    if time.monotonic() > deadline:
+                        self._requeue(partition, records)
+                        raise StateWriteError(
+                            f"changelog {self.changelog.topic} partition {partition} not "
+                            f"writable: {exc}; check the broker"
+                        ) from exc
+                    log.warning("changelog_write_failed", partition=partition, error=str(exc))
+                    await asyncio.sleep(delay)
+                    delay = min(delay * 2, 2.0)
+
+    def _requeue(self, partition: int, records: Buffer) -> None:
+        newer = self._buffers.pop(partition, {})
+        merged = dict(records)
+        for key, value in newer.items():
+            merged.pop(key, None)
+            merged[key] = value
+        self._buffers[partition] = merged
+
+    def _partition_of(self, notification: Notification) -> int | None:
+        origin = ORIGIN.get()
+        if origin is not None:
+            return origin[1]
+        for alert in (notification.alert, *notification.alerts):
+            active = self._active.get(alert.fingerprint)
+            if active is not None:
+                return active.origin[1]
+        return None
+
+    def _collect(self, origin: Origin) -> None:
+        """Move the origin's changed state into its partition's write buffer."""
+        evaluator = self._pipeline.evaluator_if_any(*origin)
+        buffer = self._buffers[origin[1]]
+        topic = origin[0]
+        if evaluator is not None:
+            self._collect_evaluator(topic, evaluator, buffer)
+            if self._watermarks.get(origin) != evaluator.watermark:
+                self._watermarks[origin] = evaluator.watermark
+                buffer[keys.key(keys.WATERMARK, topic)] = encode_number(evaluator.watermark)
+        for fingerprint, alert in self._dirty_alerts.pop(origin, {}).items():
+            record_key = keys.key(keys.ALERT, topic, fingerprint)
+            if alert.state in (AlertState.RESOLVED, AlertState.INACTIVE):
+                buffer[record_key] = None
+                self._paged.discard(fingerprint)
+                active = self._active.get(fingerprint)
+                if active is not None and active.alert is alert:
+                    del self._active[fingerprint]
+                continue
+            incident = self._pipeline.incidents.for_fingerprint(fingerprint)
+            buffer[record_key] = encode_alert(
+                AlertRecord(
+                    alert,
+                    fingerprint in self._paged,
+                    incident.opened_at if incident else None,
+                    incident.acked_by if incident else None,
+                    incident.acked_at if incident else None,
+                )
+            )
+
+    @staticmethod
+    def _collect_evaluator(topic: str, evaluator: Evaluator, buffer: Buffer) -> None:
+        for (rule, group), series, touched in evaluator.engine.drain_dirty():
+            key = keys.key(keys.SERIES, topic, rule, list(group))
+            try:
+                buffer[key] = None if series is None else encode_series(series, touched)
+            except TypeError as exc:
+                log.warning("series_not_persisted", rule=rule, error=str(exc))
+        for (rule, group), track in evaluator.lifecycle.drain_dirty():
+            key = keys.key(keys.TRACK, topic, rule, list(group))
+            buffer[key] = None if track is None else encode_track(track)
+
+    # -- restoring -------------------------------------------------------------
+
+    def _restore(
+        self, partition: int, topics: Iterable[str], records: dict[bytes, bytes]
+    ) -> list[tuple[Origin, Notification]]:
+        """Rebuild the partition's state for ``topics``; return outbox entries to resend."""
+        wanted = set(topics)
+        evaluators = {t: self._pipeline.fresh_evaluator(t, partition) for t in wanted}
+        first: Origin = (min(wanted), partition)
+        resubmit: list[tuple[Origin, Notification]] = []
+        for raw_key, raw in records.items():
+            parts = keys.parse(raw_key)
+            if parts is None:
+                continue
+            try:
+                kind = parts[0]
+                if kind == keys.DELIVERED:
+                    self._dispatcher.delivery_log.record(str(parts[1]), 0.0)
+                elif kind == keys.OUTBOX:
+                    notification = decode_object(raw)
+                    if isinstance(notification, Notification):
+                        resubmit.append((first, notification))
+                elif parts[1] in wanted:
+                    self._restore_one(parts, raw, evaluators[parts[1]], partition)
+            except (StateCodecError, IndexError, KeyError, TypeError, ValueError) as exc:
+                log.warning("state_record_skipped", partition=partition, error=str(exc))
+        return resubmit
+
+    def _restore_one(
+        self, parts: list[Any], raw: bytes, evaluator: Evaluator, partition: int
+    ) -> None:
+        kind, topic = parts[0], str(parts[1])
+        if kind == keys.WATERMARK:
+            evaluator.watermark = decode_number(raw)
+            self._watermarks[(topic, partition)] = evaluator.watermark
+        elif kind == keys.APPLIED:
+            self._applied[(topic, partition)] = int(decode_number(raw))
+        elif kind in (keys.SERIES, keys.TRACK):
+            rule = evaluator.engine.rules.get(str(parts[2]))
+            if rule is None:
+                return  # the rule is gone from the config: its state is gone too
+            series_key: SeriesKey = (rule.name, tuple(str(v) for v in parts[3]))
+            if kind == keys.SERIES:
+                series, touched = decode_series(rule, raw)
+                evaluator.engine.install(series_key, series, touched)
+            else:
+                evaluator.lifecycle.install(series_key, decode_track(rule, series_key[1], raw))
+        elif kind == keys.ALERT:
+            self._restore_alert((topic, partition), decode_alert(raw))
+
+    def _restore_alert(self, origin: Origin, record: AlertRecord) -> None:
+        alert = record.alert
+        self._store.restore(alert)
+        self._active[alert.fingerprint] = _Active(origin, alert)
+        if alert.state is not AlertState.FIRING:
+            return
+        incidents = self._pipeline.incidents
+        incident = incidents.apply(alert, record.opened_at or alert.starts_at)
+        if incident is not None and record.acked_by is not None:
+            incidents.ack(incident.id, record.acked_by, record.acked_at or time.time())
+        if record.paged:
+            self._paged.add(alert.fingerprint)
+        self._rejoin_paging(alert, record.paged)
+
+    def _rejoin_paging(self, alert: Alert, paged: bool) -> None:
+        """Put a restored firing alert back in its aggregation groups.
+
+        A paged alert counts as notified, so its resolve is paged and its firing is
+        not paged again; one never paged is filed as new and pages after group_wait.
+        """
+        paging = self._pipeline.paging
+        now = time.time()
+        paging.options.inhibitor.set_firing(alert.fingerprint, alert.labels)
+        for route in paging.route.match(alert.labels):
+            if route.receiver is None:
+                continue
+            group = paging.groups.add(route, alert, now)
+            if group is not None and paged:
+                group.notified = group.notified | {alert.fingerprint}
+                group.last_sent = now
+                group.next_flush = now + route.group_interval
+
+    def _drop(self, origin: Origin) -> None:
+        """Forget a partition this process no longer owns (its new owner restores it)."""
+        self._pipeline.drop_evaluator(*origin)
+        self._held.discard(origin)
+        self._applied.pop(origin, None)
+        self._watermarks.pop(origin, None)
+        self._dirty_alerts.pop(origin, None)
+        for fingerprint in [f for f, a in self._active.items() if a.origin == origin]:
+            del self._active[fingerprint]
+            self._paged.discard(fingerprint)
+            self._store.forget(fingerprint)
+            self._pipeline.incidents.forget(fingerprint)

@@ -1,0 +1,124 @@
+"""Real ``alertd run`` processes for the fault tests: start, wait ready, kill -9."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import signal
+import sys
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import aiohttp
+
+RULES = """\
+rules:
+  - name: disk_full
+    match: {kind: metric, name: disk_used_ratio}
+    group_by: [host]
+    detect: {threshold: {above: 0.9}}
+    severity: critical
+"""
+
+
+def config(
+    kafka: str,
+    topic: str,
+    group: str,
+    http_port: int,
+    receivers: str,
+    partitions: int = 1,
+) -> str:
+    """A daemon config with short group timeouts and fast retries (bounded tests)."""
+    return f"""\
+kafka:
+  bootstrap_servers: {kafka}
+  group_id: {group}
+  topics: [{{name: {topic}}}]
+  dlq_topic: {topic}.dlq
+  partitions: {partitions}
+  session_timeout: 2s
+  heartbeat_interval: 500ms
+http: {{listen: "127.0.0.1:{http_port}"}}
+notify:
+  retry: {{attempts: 1000, initial_backoff: 100ms, max_backoff: 500ms, timeout: 2s}}
+rule_files: [rules.yml]
+route: {{receiver: ops}}
+{receivers}
+"""
+
+
+async def start(path: Path, name: str = "alertd") -> asyncio.subprocess.Process:
+    """Logs go to ``<name>.log`` next to the config (a pipe nobody reads would fill)."""
+    with (path.parent / f"{name}.log").open("ab") as log:
+        return await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "alertd",
+            "run",
+            "-c",
+            str(path),
+            stdout=asyncio.subprocess.DEVNULL,
+            stderr=log,
+        )
+
+
+async def readyz(port: int) -> int | None:
+    """The /readyz status, or None when nothing answers."""
+    try:
+        async with (
+            aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=2)) as http,
+            http.get(f"http://127.0.0.1:{port}/readyz") as response,
+        ):
+            return response.status
+    except (aiohttp.ClientError, TimeoutError):
+        return None
+
+
+async def wait_ready(port: int, process: asyncio.subprocess.Process, timeout: float = 30) -> None:
+    async with asyncio.timeout(timeout):
+        while await readyz(port) != 200:
+            assert process.returncode is None, "alertd run exited early"
+            await asyncio.sleep(0.1)
+
+
+async def metric(port: int, name: str) -> float:
+    """Sum of every sample of ``name`` on /metrics."""
+    async with aiohttp.ClientSession() as http:
+        text = await (await http.get(f"http://127.0.0.1:{port}/metrics")).text()
+    return sum(
+        float(line.rsplit(" ", 1)[1])
+        for line in text.splitlines()
+        if line.startswith(name) and line[len(name) : len(name) + 1] in ("{", " ")
+    )
+
+
+async def kill(process: asyncio.subprocess.Process) -> None:
+    """kill -9: no shutdown code runs, nothing is flushed or committed."""
+    with contextlib.suppress(ProcessLookupError):
+        process.send_signal(signal.SIGKILL)
+    async with asyncio.timeout(10):
+        await process.communicate()
+
+
+async def stop(process: asyncio.subprocess.Process) -> None:
+    if process.returncode is not None:
+        return
+    process.send_signal(signal.SIGTERM)
+    try:
+        async with asyncio.timeout(20):
+            await process.communicate()
+    except TimeoutError:
+        await kill(process)
+
+
+@contextlib.asynccontextmanager
+async def running(
+    path: Path, http_port: int, name: str = "alertd"
+) -> AsyncIterator[asyncio.subprocess.Process]:
+    process = await start(path, name)
+    try:
+        await wait_ready(http_port, process)
+        yield process
+    finally:
+        await stop(process)
