@@ -178,8 +178,13 @@ def bench_config(
     *,
     extra: str = "",
     max_batch: int = 500,
+    partitions: int = 4,
 ) -> str:
-    """A minimal alertd.yml for benchmarks: one topic, no receivers unless ``extra`` adds them."""
+    """A minimal alertd.yml for benchmarks: one topic, no receivers unless ``extra`` adds them.
+
+    ``partitions`` must match the input topic's: the state changelog alertd creates is
+    co-partitioned with it.
+    """
     return f"""\
 kafka:
   bootstrap_servers: {bootstrap}
@@ -189,6 +194,7 @@ kafka:
   session_timeout: 2s
   heartbeat_interval: 500ms
   max_batch: {max_batch}
+  partitions: {partitions}
 http: {{listen: "127.0.0.1:0"}}
 rule_files: [rules.yml]
 detect: {{clock_tick: 1s, idle_lag: 1h}}

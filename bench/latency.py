@@ -118,6 +118,7 @@ def alertd_config(bootstrap: str, topic: str, port: int, channel: str, target: s
 kafka:
   bootstrap_servers: {bootstrap}
   group_id: {topic}
+  partitions: 4
   topics: [{{name: {topic}}}]
   dlq_topic: {topic}.dlq
   session_timeout: 2s

@@ -46,6 +46,11 @@ class PartitionHooks(Protocol):
 
     async def applied(self, topic: str, partition: int, offset: int) -> None: ...
 
+    def log_end(
+        self, topic: str, partition: int, end_offset: int, committed: int | None
+    ) -> None: ...
+
+
 COMMIT_INTERVAL = 0.5
 """Seconds between offset commits while records keep arriving."""
 
@@ -99,7 +104,7 @@ class KafkaIngest:
                 batch = await self.consumer.getmany(
                     timeout_ms=200, max_records=self._config.max_batch
                 )
-                self.ready = True
+                self.ready = self._coordinator_known()
             except KafkaError as exc:
                 self.ready = False
                 log.warning("kafka_fetch_failed", error=str(exc))
@@ -112,6 +117,12 @@ class KafkaIngest:
             if self._uncommitted and time.monotonic() - self._last_commit >= COMMIT_INTERVAL:
                 await self.commit()
         await self.commit()
+
+    def _coordinator_known(self) -> bool:
+        """False while the broker is away: aiokafka then returns empty batches rather
+        than failing, but marks the group coordinator dead until it reconnects."""
+        coordinator = getattr(self.consumer, "_coordinator", None)
+        return getattr(coordinator, "coordinator_id", 0) is not None
 
     async def _process(self, batch: dict[TopicPartition, list[ConsumerRecord]]) -> None:
         received = time.time()
@@ -131,8 +142,9 @@ class KafkaIngest:
             if events:
                 self._metrics.events_consumed.labels(tp.topic).inc(len(events))
                 await self._handler(tp.topic, tp.partition, events, received)
-            if self.state is not None and records:
-                await self.state.applied(tp.topic, tp.partition, last)
+            # State reaches the changelog in ``commit``, just before the offsets: one
+            # write per partition per COMMIT_INTERVAL, where repeated changes of a series
+            # collapse into one record, instead of a write and an ack wait per batch.
             self._update_lag(tp, last)
 
     async def _reject(self, tp: TopicPartition, record: ConsumerRecord, exc: Exception) -> None:
@@ -158,12 +170,24 @@ class KafkaIngest:
         self._last_commit = time.monotonic()
         if not offsets:
             return
+        if self.state is not None:
+            await self._persist(self.state, offsets)
         try:
             await self.consumer.commit(offsets)
         except KafkaError as exc:
             # The events were applied; after a rebalance they may be redelivered and
             # the delivery log keeps notifications from going out twice.
             log.warning("kafka_commit_failed", error=str(exc))
+
+    @staticmethod
+    async def _persist(state: PartitionHooks, offsets: dict[TopicPartition, int]) -> None:
+        """Write applied state up to ``offsets`` to the changelog before they are committed."""
+        writes = [
+            state.applied(tp.topic, tp.partition, offset - 1)
+            for tp, offset in offsets.items()
+            if offset - 1 > state.applied_offset(tp.topic, tp.partition)
+        ]
+        await asyncio.gather(*writes)
 
     def _update_lag(self, tp: TopicPartition, offset: int) -> None:
         highwater = self.consumer.highwater(tp)
@@ -185,12 +209,20 @@ class _CommitOnRevoke(ConsumerRebalanceListener):  # type: ignore[misc]
         self._ingest = ingest
 
     async def on_partitions_revoked(self, revoked: list[TopicPartition]) -> None:
+        await self._ingest.commit(revoked)  # persists applied state first
         state = self._ingest.state
         if state is not None:
             await state.revoked([(tp.topic, tp.partition) for tp in revoked])
-        await self._ingest.commit(revoked)
 
     async def on_partitions_assigned(self, assigned: list[TopicPartition]) -> None:
         state = self._ingest.state
-        if state is not None:
-            await state.assigned([(tp.topic, tp.partition) for tp in assigned])
+        if state is None:
+            return
+        await state.assigned([(tp.topic, tp.partition) for tp in assigned])
+        consumer = self._ingest.consumer
+        try:
+            ends = await consumer.end_offsets(list(assigned))
+            for tp, end in ends.items():
+                state.log_end(tp.topic, tp.partition, end, await consumer.committed(tp))
+        except KafkaError as exc:
+            log.warning("end_offsets_failed", error=str(exc))

@@ -4,8 +4,9 @@
 pair once, retrying with backoff; every outcome is counted. The delivery log skips
 pairs already delivered, which is what makes replays safe.
 
-Deliveries are sharded by alert fingerprint, one queue per worker, so the firing and
-the resolved notice of one alert always arrive in that order.
+Deliveries are sharded by alert fingerprint and channel, one queue per worker, so the
+firing and the resolved notice of one alert always arrive on a channel in that order,
+and a channel that is down does not hold up the alert's other channels.
 """
 
 from __future__ import annotations
@@ -93,11 +94,11 @@ class Dispatcher:
             if key in self.delivery_log or key in self._in_flight:
                 self._metrics.notifications.labels(channel.kind, "duplicate").inc()
                 continue
-            deliveries.append(_Delivery(notification, channel, key))
+            shard = hash((notification.alert.fingerprint, index)) % len(self._queues)
+            deliveries.append((shard, _Delivery(notification, channel, key)))
         if self.hooks is not None:
-            self.hooks.submitted(notification, [d.key for d in deliveries])
-        shard = hash(notification.alert.fingerprint) % len(self._queues)
-        for delivery in deliveries:
+            self.hooks.submitted(notification, [d.key for _, d in deliveries])
+        for shard, delivery in deliveries:
             self._in_flight.add(delivery.key)
             self._enqueue(shard, delivery)
         self._metrics.queue_depth.set(self.queued())

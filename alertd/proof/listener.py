@@ -32,13 +32,18 @@ class ProofListener(PipelineListener):
         self.ledger = ledger
         self.inner = inner or PipelineListener()
         self._clock = clock
+        overridden = type(self.inner).event is not PipelineListener.event
+        self._inner_event = self.inner.event if overridden else None
 
     def event(self, topic: str, event: Event) -> None:
-        try:
-            self.ledger.observe(event)
-        except Exception:  # the proof report must never stop the pipeline
-            log.exception("proof_ledger_failed", topic=topic, kind=event.kind)
-        self.inner.event(topic, event)
+        # Hot path (every consumed event): most events are neither tickets nor watched.
+        if event.kind == "ticket" or event.name in self.ledger.series.names:
+            try:
+                self.ledger.observe(event)
+            except Exception:  # the proof report must never stop the pipeline
+                log.exception("proof_ledger_failed", topic=topic, kind=event.kind)
+        if self._inner_event is not None:
+            self._inner_event(topic, event)
 
     def transition(self, transition: Transition) -> None:
         self.inner.transition(transition)

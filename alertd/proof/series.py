@@ -1,7 +1,8 @@
 """Recent values of the series rules watch, so a report can draw the signal.
 
-Bounded in both directions (series count and points per series): the daemon keeps
-only what a timeline chart needs, never the whole stream.
+Bounded in both directions (series count and points per series; at most about 50 MB
+with the defaults): the daemon keeps only what a timeline chart needs, never the
+whole stream. Series beyond the limit are simply not charted.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ SeriesKey = tuple[str, frozenset[tuple[str, str]]]
 
 class SeriesBuffer:
     def __init__(
-        self, names: Collection[str] = (), max_series: int = 2000, max_points: int = 4000
+        self, names: Collection[str] = (), max_series: int = 500, max_points: int = 1440
     ) -> None:
         self.names = set(names)
         """Event names worth keeping (the rules' ``match.name``); empty keeps none."""

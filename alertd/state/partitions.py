@@ -60,6 +60,9 @@ Buffer = dict[bytes, bytes | None]
 WRITE_GIVE_UP = 30.0
 """Seconds a changelog write is retried before the batch fails (and is not committed)."""
 
+WRITE_ATTEMPT = 5.0
+"""Seconds one write attempt may take (a producer with stale metadata can hang longer)."""
+
 
 class StateWriteError(RuntimeError):
     """The changelog could not be written: the batch must not be committed."""
@@ -118,6 +121,23 @@ class PartitionState:
     def applied_offset(self, topic: str, partition: int) -> int:
         """Records at or below this offset were applied before (skip them)."""
         return self._applied.get((topic, partition), -1)
+
+    def log_end(self, topic: str, partition: int, end_offset: int, committed: int | None) -> None:
+        """Forget the applied offset if the broker lost the input log, or new records
+        would be skipped: the log ends at or before it, or the group has no committed
+        offset at all although records were applied (a broker that lost its data).
+        After a crash before the group's very first commit this replays that batch,
+        which only re-applies state; the delivery log still holds back duplicates."""
+        origin = (topic, partition)
+        applied = self._applied.get(origin)
+        if applied is not None and (applied >= end_offset or committed is None):
+            log.warning(
+                "input_log_reset",
+                topic=topic,
+                partition=partition,
+                applied=self._applied.pop(origin),
+                end_offset=end_offset,
+            )
 
     async def assigned(self, partitions: Sequence[Origin]) -> None:
         """Restore what is new to this process; drop what it no longer owns."""
@@ -240,16 +260,17 @@ class PartitionState:
             delay = 0.1
             while True:
                 try:
-                    await self.changelog.write(partition, list(records.items()))
+                    async with asyncio.timeout(WRITE_ATTEMPT):
+                        await self.changelog.write(partition, list(records.items()))
                     return
-                except KafkaError as exc:
+                except (KafkaError, TimeoutError) as exc:
                     if time.monotonic() > deadline:
                         self._requeue(partition, records)
                         raise StateWriteError(
                             f"changelog {self.changelog.topic} partition {partition} not "
                             f"writable: {exc}; check the broker"
                         ) from exc
-                    log.warning("changelog_write_failed", partition=partition, error=str(exc))
+                    log.warning("changelog_write_failed", partition=partition, error=repr(exc))
                     await asyncio.sleep(delay)
                     delay = min(delay * 2, 2.0)
 

@@ -83,13 +83,13 @@ async def wait_ready(port: int, process: asyncio.subprocess.Process, timeout: fl
 
 
 async def metric(port: int, name: str) -> float:
-    """Sum of every sample of ``name`` on /metrics."""
+    """Sum of the samples of ``name`` on /metrics (``name{label="x"`` narrows it)."""
     async with aiohttp.ClientSession() as http:
         text = await (await http.get(f"http://127.0.0.1:{port}/metrics")).text()
     return sum(
         float(line.rsplit(" ", 1)[1])
         for line in text.splitlines()
-        if line.startswith(name) and line[len(name) : len(name) + 1] in ("{", " ")
+        if line.startswith(name) and ("{" in name or line[len(name) : len(name) + 1] in "{ ")
     )
 
 
