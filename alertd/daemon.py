@@ -146,9 +146,7 @@ class Daemon:
             self.client_options,
         )
         self.state = PartitionState(
-            Changelog(
-                self._producer, changelog_topic, self.bootstrap_servers, self.client_options
-            ),
+            Changelog(self._producer, changelog_topic, self.bootstrap_servers, self.client_options),
             self.pipeline,
             self.store,
             self.dispatcher,

@@ -6,6 +6,7 @@ The pipeline is the glue between the stages; each stage does its own job:
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -66,6 +67,8 @@ class Pipeline:
         quiet = type(self._listener).event is PipelineListener.event
         watch = None if quiet else self._listener.event
         token = ORIGIN.set((topic, partition))
+        if self.state is not None:
+            self.state.handling((topic, partition))
         try:
             for event in events:
                 if watch is not None:
@@ -82,6 +85,10 @@ class Pipeline:
         for key, evaluator in list(self._evaluators.items()):
             if now - self._last_event_wall.get(key, 0.0) < idle_lag:
                 continue
+            if evaluator.watermark == -math.inf:
+                # No event and no restored clock yet: the wall clock says nothing about
+                # this partition's event time (a replay of older events may be coming).
+                continue
             if self.state is not None and not self.state.owns(key):
                 continue  # revoked: its new owner runs its clock
             token = ORIGIN.set(key)
@@ -97,8 +104,11 @@ class Pipeline:
 
     def replace_rules(self, rules: Sequence[RuleSpec], route: Route) -> None:
         """Config reload: new rules and routing tree; unchanged rules keep their series."""
+        before = self.state.state_keys() if self.state is not None else {}
         for evaluator in self._evaluators.values():
             rebase_evaluator(evaluator, rules)
+        if self.state is not None:
+            self.state.rules_replaced(before)  # the changelog forgets dropped state too
         self._rules, self._route = rules, route
         self.paging.route = route
 

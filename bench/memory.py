@@ -74,13 +74,14 @@ def per_series(detector: str, params: dict[str, Any], series: int, points: int) 
 
 
 def drain(ev: Evaluator) -> None:
-    """Empty the engine's changed-series set, as the daemon's changelog flush does.
+    """Empty the changed-series sets, as the daemon's changelog flush does.
 
-    (Without a drainer the set keeps one key per series ever seen, expired or not.)
+    (Without a drainer each set keeps one key per series ever seen, expired or not.)
     """
-    drain_dirty = getattr(ev.engine, "drain_dirty", None)
-    if drain_dirty is not None:
-        drain_dirty()
+    for part in (ev.engine, ev.lifecycle):
+        drain_dirty = getattr(part, "drain_dirty", None)
+        if drain_dirty is not None:
+            drain_dirty()
 
 
 def rss() -> int:

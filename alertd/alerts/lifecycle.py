@@ -8,6 +8,7 @@ are marked flapping (alerts/flap.py) on their transitions.
 from __future__ import annotations
 
 import heapq
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from alertd.alerts.flap import FlapDetector, FlapPolicy
@@ -50,6 +51,13 @@ class Lifecycle:
         """Tracks changed since the last call: (key, track or None if it ended)."""
         dirty, self._dirty = self._dirty, set()
         return [(key, self._tracks.get(key)) for key in dirty]
+
+    def track_keys(self) -> set[SeriesKey]:
+        return set(self._tracks)
+
+    def mark_gone(self, keys: Iterable[SeriesKey]) -> None:
+        """Report these tracks at the next :meth:`drain_dirty` (dropped by a reload)."""
+        self._dirty.update(k for k in keys if k not in self._tracks)
 
     def install(self, key: SeriesKey, track: _Track) -> None:
         """Put back a track restored from the changelog and re-arm its timer."""

@@ -159,6 +159,13 @@ class Engine:
             (key, self._series.get(key), self._touched.get(key, -float("inf"))) for key in dirty
         ]
 
+    def series_keys(self) -> set[SeriesKey]:
+        return set(self._series)
+
+    def mark_gone(self, keys: Iterable[SeriesKey]) -> None:
+        """Report these series at the next :meth:`drain_dirty` (dropped by a reload)."""
+        self._dirty.update(k for k in keys if k not in self._series)
+
     def install(self, key: SeriesKey, series: SeriesDetector, touched: float) -> None:
         """Put back a series restored from the changelog (clock-driven ones rescheduled)."""
         self._series[key] = series

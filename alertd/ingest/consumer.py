@@ -142,9 +142,8 @@ class KafkaIngest:
             if events:
                 self._metrics.events_consumed.labels(tp.topic).inc(len(events))
                 await self._handler(tp.topic, tp.partition, events, received)
-            # State reaches the changelog in ``commit``, just before the offsets: one
-            # write per partition per COMMIT_INTERVAL, where repeated changes of a series
-            # collapse into one record, instead of a write and an ack wait per batch.
+            if self.state is not None and records:
+                await self.state.applied(tp.topic, tp.partition, last)
             self._update_lag(tp, last)
 
     async def _reject(self, tp: TopicPartition, record: ConsumerRecord, exc: Exception) -> None:
@@ -170,24 +169,12 @@ class KafkaIngest:
         self._last_commit = time.monotonic()
         if not offsets:
             return
-        if self.state is not None:
-            await self._persist(self.state, offsets)
         try:
             await self.consumer.commit(offsets)
         except KafkaError as exc:
             # The events were applied; after a rebalance they may be redelivered and
             # the delivery log keeps notifications from going out twice.
             log.warning("kafka_commit_failed", error=str(exc))
-
-    @staticmethod
-    async def _persist(state: PartitionHooks, offsets: dict[TopicPartition, int]) -> None:
-        """Write applied state up to ``offsets`` to the changelog before they are committed."""
-        writes = [
-            state.applied(tp.topic, tp.partition, offset - 1)
-            for tp, offset in offsets.items()
-            if offset - 1 > state.applied_offset(tp.topic, tp.partition)
-        ]
-        await asyncio.gather(*writes)
 
     def _update_lag(self, tp: TopicPartition, offset: int) -> None:
         highwater = self.consumer.highwater(tp)
@@ -209,10 +196,10 @@ class _CommitOnRevoke(ConsumerRebalanceListener):  # type: ignore[misc]
         self._ingest = ingest
 
     async def on_partitions_revoked(self, revoked: list[TopicPartition]) -> None:
-        await self._ingest.commit(revoked)  # persists applied state first
         state = self._ingest.state
         if state is not None:
             await state.revoked([(tp.topic, tp.partition) for tp in revoked])
+        await self._ingest.commit(revoked)
 
     async def on_partitions_assigned(self, assigned: list[TopicPartition]) -> None:
         state = self._ingest.state

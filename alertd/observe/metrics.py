@@ -60,6 +60,11 @@ class Metrics:
         self.queue_depth = Gauge(
             "alertd_notify_queue_depth", "Notifications waiting for a worker", registry=r
         )
+        self.outbox = Gauge(
+            "alertd_notify_outbox",
+            "Notifications in the changelog outbox, not yet delivered on every channel",
+            registry=r,
+        )
         self.queue_overflow = Counter(
             "alertd_notify_queue_overflow_total",
             "Deliveries that found their worker queue full and waited in the overflow",

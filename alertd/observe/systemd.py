@@ -44,6 +44,8 @@ class SystemdNotifier:
             return False
         try:
             with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM | socket.SOCK_CLOEXEC) as sock:
+                # Never block the event loop: a full receiver queue drops this ping.
+                sock.setblocking(False)
                 sock.sendto("\n".join(states).encode(), self._address)
         except OSError as exc:
             log.warning("sd_notify_failed", error=str(exc))
@@ -70,10 +72,7 @@ class SystemdNotifier:
             return
         while not stop.is_set():
             self.notify("WATCHDOG=1")
-            try:
-                await asyncio.wait_for(stop.wait(), self.watchdog_interval)
-            except TimeoutError:
-                continue
+            await asyncio.sleep(self.watchdog_interval)
 
 
 def _address(path: str) -> str:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -37,6 +37,7 @@ from alertd.state import keys
 from alertd.state.changelog import Changelog
 from alertd.state.codec import StateCodecError, decode_object, encode_object
 from alertd.state.origin import ORIGIN, Origin
+from alertd.state.paging_state import leave, rejoin
 from alertd.state.records import (
     AlertRecord,
     decode_alert,
@@ -59,6 +60,10 @@ Buffer = dict[bytes, bytes | None]
 
 WRITE_GIVE_UP = 30.0
 """Seconds a changelog write is retried before the batch fails (and is not committed)."""
+
+MARKER_TTL = 24 * 3600.0
+"""Seconds a delivery marker is kept. A replay reaches back only to the last persisted
+offset (well under a second of input), so markers older than this guard nothing."""
 
 WRITE_ATTEMPT = 5.0
 """Seconds one write attempt may take (a producer with stale metadata can hang longer)."""
@@ -91,7 +96,7 @@ class PartitionState:
         pipeline: Pipeline,
         store: AlertStore,
         dispatcher: Dispatcher,
-        metrics: Metrics | None = None,
+        metrics: Metrics,
     ) -> None:
         self.changelog = changelog
         self.restoring = False
@@ -108,8 +113,12 @@ class PartitionState:
         self._paged: set[str] = set()
         self._dirty_alerts: defaultdict[Origin, dict[str, Alert]] = defaultdict(dict)
         self._outbox: dict[str, _Pending] = {}
+        self._markers: deque[tuple[float, int, str]] = deque()
+        """(written at, partition, delivery key), oldest first, for expiry."""
         self._owned: set[Origin] = set()
         """Partitions assigned to this process now."""
+        self._unpersisted: set[Origin] = set()
+        """Partitions with events applied since their offset was last persisted."""
         self._held: set[Origin] = set()
         """Partitions whose state is in memory (kept across a rebalance that returns them)."""
 
@@ -169,16 +178,24 @@ class PartitionState:
     async def revoked(self, partitions: Sequence[Origin]) -> None:
         """Write what is pending for these partitions; stop their clock-driven work."""
         for origin in partitions:
-            self._collect(origin)
+            if origin not in self._unpersisted:  # else its commit failed: nothing to add
+                self._collect(origin)
             self._owned.discard(origin)
         await asyncio.gather(*(self.flush(p) for p in {p for _, p in partitions}))
 
     # -- writing ---------------------------------------------------------------
 
+    def handling(self, origin: Origin) -> None:
+        """The pipeline applies events of ``origin``: until :meth:`applied` persists
+        them with their offset, its state must not be written without that offset."""
+        self._unpersisted.add(origin)
+
     async def applied(self, topic: str, partition: int, offset: int) -> None:
-        """A batch of ``topic/partition`` up to ``offset`` was applied: persist it."""
+        """Records of ``topic/partition`` up to ``offset`` were applied: persist the
+        state with the offset (last), before the consumer commits it."""
         origin = (topic, partition)
         self._collect(origin)
+        self._unpersisted.discard(origin)
         buffer = self._buffers[partition]
         applied = keys.key(keys.APPLIED, topic)
         buffer.pop(applied, None)
@@ -187,9 +204,14 @@ class PartitionState:
         await self.flush(partition)
 
     async def after_tick(self) -> None:
-        """Persist what the clock changed (timers, absent detectors, paging flushes)."""
-        for origin in list(self._owned):
+        """Persist what the clock changed (timers, absent detectors, paging flushes).
+
+        Partitions with unpersisted events wait for the commit, which writes their
+        state together with the offset it corresponds to.
+        """
+        for origin in self._owned - self._unpersisted:
             self._collect(origin)
+        self._expire_markers(time.time() - MARKER_TTL)
         await asyncio.gather(*(self.flush(p) for p in list(self._buffers)))
 
     def alert_changed(self, alert: Alert) -> None:
@@ -210,6 +232,7 @@ class PartitionState:
         if not delivery_keys:
             if self._outbox.pop(notification.id, None) is not None:
                 buffer[outbox_key] = None
+                self._metrics.outbox.set(len(self._outbox))
             return
         try:
             value = encode_object(notification)
@@ -218,6 +241,7 @@ class PartitionState:
             return
         pending = self._outbox.setdefault(notification.id, _Pending(partition))
         pending.keys.update(delivery_keys)
+        self._metrics.outbox.set(len(self._outbox))
         buffer[outbox_key] = value
         for alert in (notification.alert, *notification.alerts):
             active = self._active.get(alert.fingerprint)
@@ -232,16 +256,49 @@ class PartitionState:
         if partition is None:
             return
         buffer = self._buffers[partition]
-        buffer[keys.key(keys.DELIVERED, delivery_key)] = b"1"
+        now = time.time()
+        buffer[keys.key(keys.DELIVERED, delivery_key)] = encode_number(now)
+        self._markers.append((now, partition, delivery_key))
         if pending is not None:
             pending.keys.discard(delivery_key)
             if not pending.keys:
                 del self._outbox[notification.id]
                 buffer[keys.key(keys.OUTBOX, notification.id)] = None
+                self._metrics.outbox.set(len(self._outbox))
         try:
             await self.flush(partition)
         except StateWriteError:
             log.warning("delivery_marker_not_written", notification=notification.id)
+
+    def _expire_markers(self, before: float) -> None:
+        while self._markers and self._markers[0][0] < before:
+            _, partition, delivery_key = self._markers.popleft()
+            self._buffers[partition][keys.key(keys.DELIVERED, delivery_key)] = None
+
+    def state_keys(self) -> dict[Origin, tuple[set[SeriesKey], set[SeriesKey]]]:
+        """Series and track keys per partition, taken before a config reload."""
+        out = {}
+        for origin in self._held:
+            evaluator = self._pipeline.evaluator_if_any(*origin)
+            if evaluator is not None:
+                out[origin] = (evaluator.engine.series_keys(), evaluator.lifecycle.track_keys())
+        return out
+
+    def rules_replaced(self, before: dict[Origin, tuple[set[SeriesKey], set[SeriesKey]]]) -> None:
+        """A reload dropped the state of changed rules: tombstone it in the changelog
+        too, or a later restore would bring it back under the new rule."""
+        for origin, (series, tracks) in before.items():
+            evaluator = self._pipeline.evaluator_if_any(*origin)
+            if evaluator is not None:
+                evaluator.engine.mark_gone(series)
+                evaluator.lifecycle.mark_gone(tracks)
+        still = {alert.fingerprint for alert in self._store.active()}
+        for fingerprint, active in list(self._active.items()):
+            if fingerprint not in still:
+                del self._active[fingerprint]
+                self._paged.discard(fingerprint)
+                buffer = self._buffers[active.origin[1]]
+                buffer[keys.key(keys.ALERT, active.origin[0], fingerprint)] = None
 
     def outbox_size(self) -> int:
         return len(self._outbox)
@@ -283,14 +340,15 @@ class PartitionState:
         self._buffers[partition] = merged
 
     def _partition_of(self, notification: Notification) -> int | None:
-        origin = ORIGIN.get()
-        if origin is not None:
-            return origin[1]
+        """The partition of the notification's alert; else the one being worked on
+        (a paging flush may carry alerts of other partitions; customer notices carry
+        stand-in alerts)."""
         for alert in (notification.alert, *notification.alerts):
             active = self._active.get(alert.fingerprint)
             if active is not None:
                 return active.origin[1]
-        return None
+        origin = ORIGIN.get()
+        return None if origin is None else origin[1]
 
     def _collect(self, origin: Origin) -> None:
         """Move the origin's changed state into its partition's write buffer."""
@@ -351,7 +409,7 @@ class PartitionState:
             try:
                 kind = parts[0]
                 if kind == keys.DELIVERED:
-                    self._dispatcher.delivery_log.record(str(parts[1]), 0.0)
+                    self._restore_marker(partition, str(parts[1]), raw)
                 elif kind == keys.OUTBOX:
                     notification = decode_object(raw)
                     if isinstance(notification, Notification):
@@ -360,7 +418,16 @@ class PartitionState:
                     self._restore_one(parts, raw, evaluators[parts[1]], partition)
             except (StateCodecError, IndexError, KeyError, TypeError, ValueError) as exc:
                 log.warning("state_record_skipped", partition=partition, error=str(exc))
+        self._markers = deque(sorted(self._markers))
         return resubmit
+
+    def _restore_marker(self, partition: int, delivery_key: str, raw: bytes) -> None:
+        try:
+            at = decode_number(raw)
+        except StateCodecError:
+            at = time.time()  # a marker without a time: keep it for a full TTL
+        self._dispatcher.delivery_log.record(delivery_key, at)
+        self._markers.append((at, partition, delivery_key))
 
     def _restore_one(
         self, parts: list[Any], raw: bytes, evaluator: Evaluator, partition: int
@@ -396,35 +463,19 @@ class PartitionState:
             incidents.ack(incident.id, record.acked_by, record.acked_at or time.time())
         if record.paged:
             self._paged.add(alert.fingerprint)
-        self._rejoin_paging(alert, record.paged)
-
-    def _rejoin_paging(self, alert: Alert, paged: bool) -> None:
-        """Put a restored firing alert back in its aggregation groups.
-
-        A paged alert counts as notified, so its resolve is paged and its firing is
-        not paged again; one never paged is filed as new and pages after group_wait.
-        """
-        paging = self._pipeline.paging
-        now = time.time()
-        paging.options.inhibitor.set_firing(alert.fingerprint, alert.labels)
-        for route in paging.route.match(alert.labels):
-            if route.receiver is None:
-                continue
-            group = paging.groups.add(route, alert, now)
-            if group is not None and paged:
-                group.notified = group.notified | {alert.fingerprint}
-                group.last_sent = now
-                group.next_flush = now + route.group_interval
+        acked = incident is not None and incident.acked_at is not None
+        rejoin(self._pipeline.paging, alert, record.paged, time.time(), record.paged and not acked)
 
     def _drop(self, origin: Origin) -> None:
         """Forget a partition this process no longer owns (its new owner restores it)."""
         self._pipeline.drop_evaluator(*origin)
         self._held.discard(origin)
         self._applied.pop(origin, None)
+        self._unpersisted.discard(origin)
         self._watermarks.pop(origin, None)
         self._dirty_alerts.pop(origin, None)
         for fingerprint in [f for f, a in self._active.items() if a.origin == origin]:
-            del self._active[fingerprint]
+            leave(self._pipeline.paging, self._active.pop(fingerprint).alert)
             self._paged.discard(fingerprint)
             self._store.forget(fingerprint)
             self._pipeline.incidents.forget(fingerprint)

@@ -17,6 +17,7 @@ from alertd.notify.notification import Notification
 from alertd.notify.retry import Backoff
 from alertd.observe.metrics import Metrics
 from alertd.pipeline import Pipeline
+from alertd.route.paging import PagingOptions
 from alertd.route.tree import Route
 from alertd.state.changelog import Changelog
 from alertd.state.partitions import PartitionState
@@ -87,15 +88,25 @@ async def changelog(kafka: str, name: str) -> tuple[Changelog, AIOKafkaProducer]
     return Changelog(producer, name, kafka), producer
 
 
-def build(log: Changelog, topic: str, channel: RecordingChannel | None = None) -> Stack:
+def build(
+    log: Changelog,
+    topic: str,
+    channel: RecordingChannel | None = None,
+    route: RouteConfig | None = None,
+    paging: PagingOptions | None = None,
+) -> Stack:
     channel = channel or RecordingChannel()
     metrics = Metrics()
     dispatcher = Dispatcher(
-        {"ops": [channel]}, metrics, Backoff(0.01, 0.05, 1000), workers=1, queue_size=100
+        {"ops": [channel], "boss": [channel]},
+        metrics,
+        Backoff(0.01, 0.05, 1000),
+        workers=1,
+        queue_size=100,
     )
     store = AlertStore(RULES, Templates(None))
-    route = Route.build(RouteConfig(receiver="ops"))
-    pipeline = Pipeline(RULES, store, route, dispatcher, metrics)
+    tree = Route.build(route or RouteConfig(receiver="ops"))
+    pipeline = Pipeline(RULES, store, tree, dispatcher, metrics, paging=paging)
     state = PartitionState(log, pipeline, store, dispatcher, metrics)
     pipeline.state = state
     dispatcher.hooks = state

@@ -31,10 +31,12 @@ def test_ended_track_is_reported_as_gone() -> None:
     evaluator = Evaluator(RULES)
     evaluator.process(disk(0, 0.95))
     [(key, track)] = evaluator.lifecycle.drain_dirty()
-    assert track is not None and track.state is AlertState.FIRING
+    assert track is not None
+    assert track.state is AlertState.FIRING
     evaluator.process(disk(1, 0.1))  # clear: keep_firing_for timer armed
     [(_, clearing)] = evaluator.lifecycle.drain_dirty()
-    assert clearing is not None and clearing.due == disk(1, 0).time + 30
+    assert clearing is not None
+    assert clearing.due == disk(1, 0).time + 30
     transitions = evaluator.process(disk(60, 0.1))
     assert [t.state for t in transitions] == [AlertState.RESOLVED]
     assert evaluator.lifecycle.drain_dirty() == [(key, None)]
@@ -46,7 +48,8 @@ def test_restored_track_and_series_behave_like_the_originals() -> None:
     live.process(disk(1, 0.1))
     [(key, series, touched)] = live.engine.drain_dirty()
     [(_, track)] = live.lifecycle.drain_dirty()
-    assert series is not None and track is not None
+    assert series is not None
+    assert track is not None
     rule = live.engine.rules["disk_full"]
 
     restored = Evaluator(RULES)

@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import time
 
+from alertd.alerts.escalation import EscalationLevel, EscalationPolicy
 from alertd.alerts.model import AlertState
-from tests.state.stack import RecordingChannel, build, changelog, close, disk
+from alertd.config.reload import rebase_store
+from alertd.config.schema import RouteConfig
+from alertd.route.paging import PagingOptions
+from alertd.templating import Templates
+from tests.state.stack import RULES, RecordingChannel, build, changelog, close, disk
 from tests.support.daemon import unique
 
 
@@ -74,5 +80,146 @@ async def test_revoked_partition_is_dropped_when_not_assigned_back(kafka: str) -
         assert stack.pipeline.evaluator_if_any("events", 0) is None
         assert stack.pipeline._store.active() == []
         await close(stack)
+    finally:
+        await producer.stop()
+
+
+async def test_dropped_partition_leaves_paging_so_it_is_not_repaged_here(kafka: str) -> None:
+    log, producer = await changelog(kafka, unique("state"))
+    try:
+        stack = build(log, "events")
+        await stack.state.assigned([("events", 0)])
+        await stack.feed(1, disk(0, 0.95))
+        await stack.settle()
+        assert len(stack.pipeline.paging.groups) == 1
+        await stack.state.revoked([("events", 0)])
+        await stack.state.assigned([])
+        [group] = stack.pipeline.paging.groups.due(float("inf"))
+        assert group.alerts == {}
+        assert group.notified == frozenset()
+        await close(stack)
+    finally:
+        await producer.stop()
+
+
+async def test_old_delivery_markers_are_tombstoned(kafka: str) -> None:
+    log, producer = await changelog(kafka, unique("state"))
+    try:
+        stack = build(log, "events")
+        await stack.state.assigned([("events", 0)])
+        await stack.feed(1, disk(0, 0.95))
+        await stack.settle()
+        assert len(stack.dispatcher.delivery_log) == 1
+        stack.state._expire_markers(before=float("inf"))
+        await stack.state.flush(0)
+        await close(stack)
+
+        restored = build(log, "events")
+        await restored.state.assigned([("events", 0)])
+        assert len(restored.dispatcher.delivery_log) == 0
+        await close(restored)
+    finally:
+        await producer.stop()
+
+
+async def test_not_ready_while_restoring(kafka: str) -> None:
+    log, producer = await changelog(kafka, unique("state"))
+    release = asyncio.Event()
+    read = log.read
+
+    async def slow_read(partition: int) -> dict[bytes, bytes]:
+        await release.wait()
+        return await read(partition)
+
+    log.read = slow_read  # type: ignore[method-assign]
+    try:
+        stack = build(log, "events")
+        restore = asyncio.create_task(stack.state.assigned([("events", 0)]))
+        await asyncio.sleep(0.05)
+        assert stack.state.restoring
+        release.set()
+        await asyncio.wait_for(restore, 5)
+        assert not stack.state.restoring
+        assert stack.state.owns(("events", 0))
+        await close(stack)
+    finally:
+        await producer.stop()
+
+
+async def test_two_input_topics_share_a_changelog_partition_without_mixing(kafka: str) -> None:
+    log, producer = await changelog(kafka, unique("state"))
+    try:
+        old = build(log, "metrics")
+        await old.state.assigned([("metrics", 0), ("other", 0)])
+        await old.feed(7, disk(0, 0.95))
+        await old.settle()
+        await close(old)
+
+        new = build(log, "metrics")
+        await new.state.assigned([("metrics", 0), ("other", 0)])
+        assert new.state.applied_offset("metrics", 0) == 7
+        assert new.state.applied_offset("other", 0) == -1
+        other = new.pipeline.evaluator_if_any("other", 0)
+        assert other is not None
+        assert other.engine.series_count == 0
+        metrics = new.pipeline.evaluator_if_any("metrics", 0)
+        assert metrics is not None
+        assert metrics.engine.series_count == 1
+        await close(new)
+    finally:
+        await producer.stop()
+
+
+async def test_restored_unacknowledged_incident_keeps_escalating(kafka: str) -> None:
+    log, producer = await changelog(kafka, unique("state"))
+    route = RouteConfig(receiver="ops", escalation="esc")
+
+    def options() -> PagingOptions:
+        policy = EscalationPolicy("esc", (EscalationLevel(0.0, "boss"),), 0)
+        return PagingOptions(policies={"esc": policy})
+
+    try:
+        old = build(log, "events", route=route, paging=options())
+        await old.state.assigned([("events", 0)])
+        await old.feed(1, disk(0, 0.95))
+        await old.settle()
+        assert len(old.pipeline.paging.escalations.pending()) == 1
+        await close(old)
+
+        new = build(log, "events", route=route, paging=options())
+        await new.state.assigned([("events", 0)])
+        [incident] = new.pipeline.incidents.all()
+        assert new.pipeline.paging.escalations.pending() == [incident.id]
+        await new.pipeline.paging.tick(time.time() + 1)
+        await new.settle()
+        assert [n.receiver for n in new.channel.sent] == ["boss"]
+        await close(new)
+    finally:
+        await producer.stop()
+
+
+async def test_reload_that_changes_a_rule_forgets_its_state_in_the_changelog(kafka: str) -> None:
+    log, producer = await changelog(kafka, unique("state"))
+    try:
+        old = build(log, "events")
+        await old.state.assigned([("events", 0)])
+        await old.feed(1, disk(0, 0.95))
+        await old.settle()
+        changed = [RULES[0].model_copy(update={"severity": "warning"})]
+        before = old.state.state_keys()
+        rebase_store(old.pipeline._store, changed, Templates(None))
+        old.pipeline.replace_rules(changed, old.pipeline.paging.route)
+        assert old.state.state_keys() != before
+        await old.state.after_tick()
+        await close(old)
+
+        new = build(log, "events")
+        await new.state.assigned([("events", 0)])
+        assert new.pipeline._store.active() == []
+        evaluator = new.pipeline.evaluator_if_any("events", 0)
+        assert evaluator is not None
+        assert evaluator.engine.series_count == 0
+        assert evaluator.lifecycle.active() == []
+        await close(new)
     finally:
         await producer.stop()

@@ -95,12 +95,15 @@ class TrendSeries(NoTick):
             eta = gap / (self._sign * slope)
         else:
             return Verdict(False, fitted, context)
-        context.update(
-            eta_seconds=eta,
-            predicted_at=rfc3339(self._latest + eta),
-            predicted_at_epoch=self._latest + eta,
-        )
+        context["eta_seconds"] = eta
+        crossing = self._latest + eta
+        if crossing < LAST_REPRESENTABLE:  # a far-off crossing has no calendar date
+            context.update(predicted_at=rfc3339(crossing), predicted_at_epoch=crossing)
         return Verdict(eta <= self._p.horizon, fitted, context)
+
+
+LAST_REPRESENTABLE = 253_402_300_799.0
+"""9999-12-31T23:59:59Z, the last instant datetime can format."""
 
 
 register(
