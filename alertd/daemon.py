@@ -258,7 +258,7 @@ class Daemon:
         while not stop.is_set():
             await asyncio.sleep(detect.clock_tick)
             try:
-                await self.pipeline.tick(time.time(), detect.idle_lag)
+                await self.pipeline.tick(time.time(), detect.idle_lag, detect.series_ttl)
             except Exception:
                 log.exception("clock_tick_failed")
 

@@ -80,8 +80,10 @@ class Pipeline:
         finally:
             ORIGIN.reset(token)
 
-    async def tick(self, now: float, idle_lag: float) -> None:
+    async def tick(self, now: float, idle_lag: float, series_ttl: float = 0.0) -> None:
         """Advance event time on quiet partitions so timers fire without new events."""
+        if series_ttl > 0:
+            self._expire(series_ttl)
         for key, evaluator in list(self._evaluators.items()):
             if now - self._last_event_wall.get(key, 0.0) < idle_lag:
                 continue
@@ -101,6 +103,14 @@ class Pipeline:
         await self.paging.tick(now)
         if self.state is not None:
             await self.state.after_tick()
+
+    def _expire(self, ttl: float) -> None:
+        for key, evaluator in self._evaluators.items():
+            if self.state is not None and not self.state.owns(key):
+                continue
+            dropped = evaluator.engine.expire_idle(evaluator.watermark, ttl)
+            if dropped:
+                self._metrics.series_expired.inc(dropped)
 
     def replace_rules(self, rules: Sequence[RuleSpec], route: Route) -> None:
         """Config reload: new rules and routing tree; unchanged rules keep their series."""

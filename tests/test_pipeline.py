@@ -66,3 +66,40 @@ async def test_flapping_alert_is_held_after_the_flap_threshold(
     subjects = [m.subject.split("]")[0] + "]" for m in smtp.messages]
     assert len(smtp.messages) == sent_before_flapping
     assert subjects == ["[FIRING:WARNING]", "[RESOLVED]"] * (FlapPolicy().max_starts - 1)
+
+
+async def test_idle_series_expire_after_series_ttl(
+    kafka: str, smtp: SmtpSink, tmp_path: Path
+) -> None:
+    topic = unique("ttl")
+    config = _config(kafka, topic, smtp.port).replace(
+        "idle_lag: 1h}", "idle_lag: 1h, series_ttl: 10m}"
+    )
+    path = write_config(tmp_path, config, RULES)
+    start = 1_790_000_000.0
+    churn = [  # one short-lived queue, then another one 20 minutes later
+        Event(time=start, kind="metric", name="queue_fill", value=0.1, labels={"queue": "q-1"}),
+        Event(
+            time=start + 1200, kind="metric", name="queue_fill", value=0.1, labels={"queue": "q-2"}
+        ),
+    ]
+    async with running_daemon(path) as daemon:
+        await produce_events(kafka, topic, churn)
+        async with asyncio.timeout(15):
+            while _value(daemon, "alertd_series_expired_total") < 1:
+                await asyncio.sleep(0.05)
+        await asyncio.sleep(0.3)
+        assert _value(daemon, "alertd_series") == 1  # q-2 lives on, q-1 is gone
+    assert _value(daemon, "alertd_series_expired_total") == 1
+
+
+def _value(daemon: object, name: str) -> float:
+    from alertd.daemon import Daemon
+
+    assert isinstance(daemon, Daemon)
+    return sum(
+        sample.value
+        for family in daemon.metrics.registry.collect()
+        for sample in family.samples
+        if sample.name == name
+    )

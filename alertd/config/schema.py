@@ -169,6 +169,9 @@ class DetectConfig(Strict):
     """How often clock-driven work (``for``, absent, resolve timers) is evaluated."""
     idle_lag: Duration = 5.0
     """With no events, event time is assumed to trail wall time by this much."""
+    series_ttl: Duration = 0.0
+    """Drop series idle this long (event time) so churning labels cannot exhaust memory.
+    0 keeps every series; set it above the longest ``absent`` duration you use."""
 
 
 class ReloadConfig(Strict):

@@ -78,9 +78,11 @@ class EmbeddedBroker:
         process, self._process = self._process, None
         if process is None or process.returncode is not None:
             return
-        process.terminate()
+        with contextlib.suppress(ProcessLookupError):  # it may have exited just now
+            process.terminate()
         try:
             await asyncio.wait_for(process.wait(), 5)
         except TimeoutError:
-            process.kill()
+            with contextlib.suppress(ProcessLookupError):
+                process.kill()
             await process.wait()

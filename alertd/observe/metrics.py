@@ -71,6 +71,11 @@ class Metrics:
             registry=r,
         )
         self.series = Gauge("alertd_series", "Live detector series", registry=r)
+        self.series_expired = Counter(
+            "alertd_series_expired_total",
+            "Series dropped after detect.series_ttl without events",
+            registry=r,
+        )
         self.pages_suppressed = Counter(
             "alertd_notifications_suppressed_total",
             "Alerts left out of a page by reason (silenced, inhibited, muted)",
