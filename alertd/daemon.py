@@ -26,7 +26,7 @@ from alertd.embedded.tansu import EmbeddedBroker
 from alertd.ingest.consumer import KafkaIngest
 from alertd.ingest.dlq import DeadLetters
 from alertd.ingest.security import describe, kafka_client_options
-from alertd.ingest.topics import ensure_topics
+from alertd.ingest.topics import ensure_changelog, ensure_topics
 from alertd.notices.wiring import (
     CustomerNotices,
     owns_first_partition,
@@ -124,12 +124,15 @@ class Daemon:
             self.broker = EmbeddedBroker()
             self.bootstrap_servers = await self.broker.start()
         changelog_topic = kafka.changelog_topic or f"{kafka.group_id}.changelog"
+        inputs = [t.name for t in kafka.topics]
         await ensure_topics(
             self.bootstrap_servers,
-            [*(t.name for t in kafka.topics), kafka.dlq_topic, changelog_topic],
+            [*inputs, kafka.dlq_topic],
             kafka.partitions,
-            compacted=[changelog_topic],
             client_options=self.client_options,
+        )
+        await ensure_changelog(
+            self.bootstrap_servers, changelog_topic, inputs, self.client_options
         )
         self._producer = AIOKafkaProducer(
             bootstrap_servers=self.bootstrap_servers,

@@ -9,6 +9,7 @@ from typing import Any
 
 from alertd.config import ConfigProblems, load_config
 from alertd.daemon import Daemon
+from alertd.ingest.topics import CoPartitioningError
 from alertd.observe.logging import configure_logging
 
 
@@ -24,7 +25,11 @@ def run(config_path: str) -> int:
     except ValueError as exc:  # e.g. kafka.tls files or kafka.sasl secret unusable
         print(f"{loaded.path}: {exc}", file=sys.stderr)
         return 1
-    asyncio.run(_serve(daemon))
+    try:
+        asyncio.run(_serve(daemon))
+    except CoPartitioningError as exc:
+        print(f"alertd: cannot start: {exc}", file=sys.stderr)
+        return 1
     return 0
 
 
