@@ -69,6 +69,10 @@ WRITE_ATTEMPT = 5.0
 """Seconds one write attempt may take (a producer with stale metadata can hang longer)."""
 
 
+TOUCHED_RESOLUTION = 60.0
+"""Seconds: how precisely a series' last-seen time is persisted."""
+
+
 class StateWriteError(RuntimeError):
     """The changelog could not be written: the batch must not be committed."""
 
@@ -106,6 +110,9 @@ class PartitionState:
         self._dispatcher = dispatcher
         self._metrics = metrics
         self._buffers: defaultdict[int, Buffer] = defaultdict(dict)
+        self._written: defaultdict[int, dict[bytes, int]] = defaultdict(dict)
+        """Hash of the series record last written per key: an unchanged series is not
+        written again (most events leave a detector's state as it was)."""
         self._locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
         self._applied: dict[Origin, int] = {}
         self._watermarks: dict[Origin, float] = {}
@@ -182,6 +189,8 @@ class PartitionState:
                 self._collect(origin)
             self._owned.discard(origin)
         await asyncio.gather(*(self.flush(p) for p in {p for _, p in partitions}))
+        for _, partition in partitions:
+            self._written.pop(partition, None)
 
     # -- writing ---------------------------------------------------------------
 
@@ -356,7 +365,7 @@ class PartitionState:
         buffer = self._buffers[origin[1]]
         topic = origin[0]
         if evaluator is not None:
-            self._collect_evaluator(topic, evaluator, buffer)
+            self._collect_evaluator(topic, evaluator, buffer, self._written[origin[1]])
             if self._watermarks.get(origin) != evaluator.watermark:
                 self._watermarks[origin] = evaluator.watermark
                 buffer[keys.key(keys.WATERMARK, topic)] = encode_number(evaluator.watermark)
@@ -381,13 +390,26 @@ class PartitionState:
             )
 
     @staticmethod
-    def _collect_evaluator(topic: str, evaluator: Evaluator, buffer: Buffer) -> None:
+    def _collect_evaluator(
+        topic: str, evaluator: Evaluator, buffer: Buffer, written: dict[bytes, int]
+    ) -> None:
         for (rule, group), series, touched in evaluator.engine.drain_dirty():
             key = keys.key(keys.SERIES, topic, rule, list(group))
+            if series is None:
+                buffer[key] = None
+                written.pop(key, None)
+                continue
             try:
-                buffer[key] = None if series is None else encode_series(series, touched)
-            except TypeError as exc:
+                # Last-seen to the minute: expiry needs no more, and an unchanged
+                # series then encodes to the same bytes and is skipped.
+                value = encode_series(series, touched - touched % TOUCHED_RESOLUTION)
+            except (TypeError, ValueError, OverflowError) as exc:
                 log.warning("series_not_persisted", rule=rule, error=str(exc))
+                continue
+            digest = hash(value)
+            if written.get(key) != digest:
+                buffer[key] = value
+                written[key] = digest
         for (rule, group), track in evaluator.lifecycle.drain_dirty():
             key = keys.key(keys.TRACK, topic, rule, list(group))
             buffer[key] = None if track is None else encode_track(track)
