@@ -11,7 +11,8 @@ from typing import Any
 
 from alertd.alerts.model import AlertState
 from alertd.config.paging import SlackConfig
-from alertd.notify.channels.http import HttpClient, post_json
+from alertd.notify.channels.http import HttpClient
+from alertd.notify.channels.json_post import JsonPostChannel
 from alertd.notify.channels.pagerduty import summary
 from alertd.notify.notification import Notification
 from alertd.templating import Templates
@@ -19,49 +20,30 @@ from alertd.templating import Templates
 COLORS = {"firing": "danger", "resolved": "good"}
 
 
-class SlackChannel:
+class SlackChannel(JsonPostChannel):
     kind = "slack"
 
     def __init__(self, config: SlackConfig, http: HttpClient, templates: Templates) -> None:
-        if config.api_url is None:
-            raise ValueError("slack: api_url (or api_url_env/api_url_file) is required")
-        self._config = config
-        self._url = config.api_url
-        self._http = http
+        super().__init__(config, config.api_url, http)
+        self._slack = config
         self._templates = templates
-
-    def wants(self, notification: Notification) -> bool:
-        if notification.action == "acknowledge":
-            return False
-        return notification.status == "firing" or self._config.send_resolved
-
-    async def send(self, notification: Notification) -> None:
-        await post_json(
-            self._http,
-            self._url.get_secret_value(),
-            self.payload(notification),
-            timeout=self._config.timeout,
-        )
 
     def payload(self, notification: Notification) -> dict[str, Any]:
         context = slack_context(notification)
-        title = self._render(self._config.title, default_title(context), context)
-        text = self._render(self._config.text, default_text(notification), context)
+        title = self._render(self._slack.title, default_title(context), context)
+        text = self._render(self._slack.text, default_text(notification), context)
         body: dict[str, Any] = {
             "text": title,
             "attachments": [{"color": COLORS[notification.status], "title": title, "text": text}],
         }
-        if self._config.channel:
-            body["channel"] = self._config.channel
-        if self._config.username:
-            body["username"] = self._config.username
+        if self._slack.channel:
+            body["channel"] = self._slack.channel
+        if self._slack.username:
+            body["username"] = self._slack.username
         return body
 
     def _render(self, template: str | None, default: str, context: dict[str, Any]) -> str:
         return default if template is None else self._templates.render(template, context)
-
-    async def close(self) -> None:
-        return None  # the HTTP session is the daemon's
 
 
 def slack_context(notification: Notification) -> dict[str, Any]:

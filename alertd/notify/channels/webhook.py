@@ -12,42 +12,27 @@ from typing import Any
 from alertd.alerts.model import AlertState, rfc3339
 from alertd.alerts.store import Alert
 from alertd.config.paging import WebhookConfig
-from alertd.notify.channels.http import HttpClient, post_json
+from alertd.notify.channels.http import HttpClient
+from alertd.notify.channels.json_post import JsonPostChannel
 from alertd.notify.notification import Notification
 
 ZERO_TIME = "0001-01-01T00:00:00Z"
 """Alertmanager's endsAt for a firing alert."""
 
 
-class WebhookChannel:
+class WebhookChannel(JsonPostChannel):
     kind = "webhook"
 
     def __init__(self, config: WebhookConfig, http: HttpClient, external_url: str) -> None:
-        if config.url is None:
-            raise ValueError("webhook: url (or url_env/url_file) is required")
-        self._config = config
-        self._url = config.url
-        self._http = http
+        super().__init__(config, config.url, http)
+        self._webhook = config
         self._external_url = external_url
-
-    def wants(self, notification: Notification) -> bool:
-        if notification.action == "acknowledge":
-            return False
-        return notification.status == "firing" or self._config.send_resolved
-
-    async def send(self, notification: Notification) -> None:
-        await post_json(
-            self._http,
-            self._url.get_secret_value(),
-            self.payload(notification),
-            timeout=self._config.timeout,
-        )
 
     def payload(self, notification: Notification) -> dict[str, Any]:
         alerts = list(notification.all_alerts)
-        if not self._config.send_resolved:
+        if not self._webhook.send_resolved:
             alerts = [a for a in alerts if a.state is not AlertState.RESOLVED]
-        limit = self._config.max_alerts
+        limit = self._webhook.max_alerts
         shown = alerts[:limit] if limit else alerts
         return {
             "version": "4",
@@ -61,9 +46,6 @@ class WebhookChannel:
             "externalURL": self._external_url,
             "alerts": [alert_json(a, self._external_url) for a in shown],
         }
-
-    async def close(self) -> None:
-        return None  # the HTTP session is the daemon's
 
 
 def alert_json(alert: Alert, external_url: str) -> dict[str, Any]:
