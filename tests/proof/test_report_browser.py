@@ -3,47 +3,14 @@
 from __future__ import annotations
 
 import asyncio
-import shutil
 from pathlib import Path
-
-import pytest
 
 from alertd.cli import main
 from alertd.demo import proof_scenario as sc
 from alertd.demo.proof_files import write_scenario
+from tests.support.browser import chromium, needs_chromium
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="needs the Debian chromium package")
-FLAGS = (
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-dev-shm-usage",
-)
-
-
-async def chromium(profile: Path, *args: str) -> str:
-    assert CHROMIUM is not None
-    process = await asyncio.create_subprocess_exec(
-        CHROMIUM,
-        *FLAGS,
-        f"--user-data-dir={profile}",
-        *args,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.DEVNULL,
-    )
-    try:
-        out, _ = await asyncio.wait_for(process.communicate(), 90)
-    except TimeoutError:
-        process.kill()
-        await process.wait()
-        raise
-    return out.decode()
+pytestmark = needs_chromium
 
 
 async def test_chromium_renders_a_timeline_chart_per_incident(tmp_path: Path) -> None:
