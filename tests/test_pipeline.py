@@ -8,7 +8,7 @@ from pathlib import Path
 from alertd.alerts.flap import FlapPolicy
 from alertd.demo.smtp_sink import SmtpSink
 from alertd.ingest.event import Event
-from tests.support.daemon import running_daemon, unique, write_config
+from tests.support.daemon import kafka_yaml, running_daemon, unique, write_config
 from tests.support.kafka import produce_events
 
 RULES = """\
@@ -23,14 +23,7 @@ rules:
 
 def _config(kafka: str, topic: str, smtp_port: int) -> str:
     return f"""\
-kafka:
-  bootstrap_servers: {kafka}
-  group_id: {unique("group")}
-  topics: [{{name: {topic}}}]
-  dlq_topic: {topic}.dlq
-  session_timeout: 2s
-  heartbeat_interval: 500ms
-http: {{listen: "127.0.0.1:0"}}
+{kafka_yaml(kafka, topic)}http: {{listen: "127.0.0.1:0"}}
 smtp: {{host: 127.0.0.1, port: {smtp_port}}}
 rule_files: [rules.yml]
 route: {{receiver: ops}}

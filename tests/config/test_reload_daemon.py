@@ -16,7 +16,7 @@ import pytest
 from alertd.daemon import Daemon
 from alertd.embedded.tansu import free_port
 from alertd.ingest.event import Event
-from tests.support.daemon import running_daemon, unique, write_config
+from tests.support.daemon import kafka_yaml, running_daemon, unique, write_config
 from tests.support.kafka import produce_events
 
 TOKEN = "reload-token-123"
@@ -35,14 +35,7 @@ def rules(*names: str) -> str:
 
 def config(kafka: str, topic: str, http: str = "127.0.0.1:0", watch: bool = False) -> str:
     return f"""\
-kafka:
-  bootstrap_servers: {kafka}
-  group_id: {unique("group")}
-  topics: [{{name: {topic}}}]
-  dlq_topic: {topic}.dlq
-  session_timeout: 2s
-  heartbeat_interval: 500ms
-http: {{listen: "{http}", token_env: ALERTD_TEST_RELOAD_TOKEN}}
+{kafka_yaml(kafka, topic)}http: {{listen: "{http}", token_env: ALERTD_TEST_RELOAD_TOKEN}}
 rule_files: [rules.yml]
 detect: {{clock_tick: 100ms, idle_lag: 1h}}
 reload: {{watch: {str(watch).lower()}, watch_interval: 100ms}}

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from alertd.observe.systemd import SystemdNotifier
-from tests.support.daemon import running_daemon, unique, write_config
+from tests.support.daemon import kafka_yaml, running_daemon, unique, write_config
 
 UNIT = Path(__file__).parents[2] / "deploy" / "alertd.service"
 
@@ -92,14 +92,7 @@ async def test_daemon_notifies_ready_watchdog_and_stopping(
     monkeypatch.delenv("WATCHDOG_PID", raising=False)
     topic = unique("systemd")
     config = f"""\
-kafka:
-  bootstrap_servers: {kafka}
-  group_id: {unique("group")}
-  topics: [{{name: {topic}}}]
-  dlq_topic: {topic}.dlq
-  session_timeout: 2s
-  heartbeat_interval: 500ms
-http: {{listen: "127.0.0.1:0"}}
+{kafka_yaml(kafka, topic)}http: {{listen: "127.0.0.1:0"}}
 rule_files: [rules.yml]
 """
     async with running_daemon(write_config(tmp_path, config)):

@@ -20,7 +20,7 @@ from alertd.demo.smtp_sink import SmtpSink
 from alertd.ingest.event import Event
 from alertd.observe.listener import PipelineListener
 from tests.detect.scenario import RULE_NAMES, RULES, events
-from tests.support.daemon import running_daemon, unique, write_config
+from tests.support.daemon import kafka_yaml, running_daemon, unique, write_config
 from tests.support.kafka import produce_events
 
 
@@ -38,14 +38,7 @@ class Collect(PipelineListener):
 
 def config(kafka: str, topic: str, smtp_port: int, idle_lag: str) -> str:
     return f"""\
-kafka:
-  bootstrap_servers: {kafka}
-  group_id: {unique("group")}
-  topics: [{{name: {topic}}}]
-  dlq_topic: {topic}.dlq
-  session_timeout: 2s
-  heartbeat_interval: 500ms
-http: {{listen: "127.0.0.1:0"}}
+{kafka_yaml(kafka, topic)}http: {{listen: "127.0.0.1:0"}}
 smtp: {{host: 127.0.0.1, port: {smtp_port}}}
 rule_files: [rules.yml]
 route: {{receiver: sink}}

@@ -23,7 +23,7 @@ from alertd.daemon import Daemon
 from alertd.ingest.decoders import DecodeError, decode_alertd, encode_event
 from alertd.ingest.event import Event
 from alertd.observe.listener import PipelineListener
-from tests.support.daemon import running_daemon, unique, write_config
+from tests.support.daemon import kafka_yaml, running_daemon, unique, write_config
 from tests.support.kafka import read_all
 
 BAD_RECORDS = 300
@@ -47,14 +47,7 @@ class Seen(PipelineListener):
 
 def _config(kafka: str, topic: str) -> str:
     return f"""\
-kafka:
-  bootstrap_servers: {kafka}
-  group_id: {unique("group")}
-  topics: [{{name: {topic}}}]
-  dlq_topic: {topic}.dlq
-  session_timeout: 2s
-  heartbeat_interval: 500ms
-  max_batch: 50
+{kafka_yaml(kafka, topic)}  max_batch: 50
 http: {{listen: "127.0.0.1:0"}}
 rule_files: [rules.yml]
 detect: {{clock_tick: 100ms, idle_lag: 1h}}

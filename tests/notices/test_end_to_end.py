@@ -20,7 +20,7 @@ import pytest
 from alertd.daemon import Daemon
 from alertd.demo.smtp_sink import ReceivedMail, SmtpSink
 from alertd.ingest.event import Event
-from tests.support.daemon import running_daemon, unique, write_config
+from tests.support.daemon import kafka_yaml, running_daemon, unique, write_config
 from tests.support.http_recorder import HttpRecorder
 from tests.support.kafka import produce_events, produce_raw
 
@@ -47,14 +47,7 @@ rules:
 
 def config(kafka: str, topic: str, customers_topic: str, smtp: int, confirm: str) -> str:
     return f"""\
-kafka:
-  bootstrap_servers: {kafka}
-  group_id: {unique("group")}
-  topics: [{{name: {topic}}}]
-  dlq_topic: {topic}.dlq
-  session_timeout: 2s
-  heartbeat_interval: 500ms
-http: {{listen: "127.0.0.1:0", token: {TOKEN}}}
+{kafka_yaml(kafka, topic)}http: {{listen: "127.0.0.1:0", token: {TOKEN}}}
 smtp: {{host: 127.0.0.1, port: {smtp}}}
 rule_files: [rules.yml]
 route: {{receiver: oncall}}

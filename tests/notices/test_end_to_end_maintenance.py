@@ -14,7 +14,7 @@ from alertd.demo.smtp_sink import SmtpSink
 from alertd.notify.notification import Notification
 from alertd.observe.listener import PipelineListener
 from tests.notices.test_end_to_end import RULES, degradation, mails_for, to_customers, until
-from tests.support.daemon import running_daemon, unique, write_config
+from tests.support.daemon import kafka_yaml, running_daemon, unique, write_config
 from tests.support.kafka import produce_events
 
 CUSTOMERS = """\
@@ -31,14 +31,7 @@ def config(kafka: str, topic: str, smtp: int) -> str:
     start = datetime.fromtimestamp(now - 60, UTC).isoformat()
     end = datetime.fromtimestamp(now + 3600, UTC).isoformat()
     return f"""\
-kafka:
-  bootstrap_servers: {kafka}
-  group_id: {unique("group")}
-  topics: [{{name: {topic}}}]
-  dlq_topic: {topic}.dlq
-  session_timeout: 2s
-  heartbeat_interval: 500ms
-http: {{listen: "127.0.0.1:0"}}
+{kafka_yaml(kafka, topic)}http: {{listen: "127.0.0.1:0"}}
 smtp: {{host: 127.0.0.1, port: {smtp}}}
 rule_files: [rules.yml]
 route: {{receiver: oncall}}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from alertd.ingest.event import Event
-from tests.support.daemon import unique
+from tests.support.daemon import kafka_yaml, unique
 
 TOKEN = "t0ken-for-tests"
 RULES = """\
@@ -20,14 +20,7 @@ rules:
 
 def oncall_config(kafka: str, topic: str, recorder_url: str, silences_topic: str = "") -> str:
     return f"""\
-kafka:
-  bootstrap_servers: {kafka}
-  group_id: {unique("group")}
-  topics: [{{name: {topic}}}]
-  dlq_topic: {topic}.dlq
-  session_timeout: 2s
-  heartbeat_interval: 500ms
-http: {{listen: "127.0.0.1:0", token: {TOKEN}}}
+{kafka_yaml(kafka, topic)}http: {{listen: "127.0.0.1:0", token: {TOKEN}}}
 rule_files: [rules.yml]
 route:
   receiver: hook

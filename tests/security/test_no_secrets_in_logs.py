@@ -13,7 +13,7 @@ import structlog
 from alertd.demo.smtp_sink import SmtpSink
 from alertd.ingest.event import Event
 from alertd.observe.logging import configure_logging
-from tests.support.daemon import running_daemon, unique, write_config
+from tests.support.daemon import kafka_yaml, running_daemon, unique, write_config
 from tests.support.kafka import produce_events, produce_raw
 
 API_TOKEN = "api-T0KEN-7f3a9c"
@@ -47,14 +47,7 @@ async def test_token_and_passwords_never_appear_in_logs(
     (tmp_path / "smtp.pw").write_text(SMTP_PASSWORD + "\n")
     topic = unique("secrets")
     config = f"""\
-kafka:
-  bootstrap_servers: {kafka}
-  group_id: {unique("group")}
-  topics: [{{name: {topic}}}]
-  dlq_topic: {topic}.dlq
-  session_timeout: 2s
-  heartbeat_interval: 500ms
-http: {{listen: "127.0.0.1:0", token_env: ALERTD_TEST_LOG_TOKEN}}
+{kafka_yaml(kafka, topic)}http: {{listen: "127.0.0.1:0", token_env: ALERTD_TEST_LOG_TOKEN}}
 smtp:
   host: 127.0.0.1
   port: {smtp.port}

@@ -20,6 +20,22 @@ def unique(prefix: str) -> str:
     return f"{prefix}-{next(_unique)}"
 
 
+def kafka_yaml(kafka: str, topic: str, group: str | None = None) -> str:
+    """The ``kafka:`` block of a test config: one input topic, its DLQ, a fresh group.
+
+    A consumer-group join on the test broker takes the session timeout, so it is short.
+    """
+    return (
+        "kafka:\n"
+        f"  bootstrap_servers: {kafka}\n"
+        f"  group_id: {group or unique('group')}\n"
+        f"  topics: [{{name: {topic}}}]\n"
+        f"  dlq_topic: {topic}.dlq\n"
+        "  session_timeout: 2s\n"
+        "  heartbeat_interval: 500ms\n"
+    )
+
+
 def write_config(directory: Path, config: str, rules: str = "rules: []\n") -> Path:
     (directory / "rules.yml").write_text(rules)
     path = directory / "alertd.yml"
