@@ -8,12 +8,9 @@ from __future__ import annotations
 
 from email.message import EmailMessage
 
-import aiosmtplib
-
 from alertd.config.schema import SmtpConfig
 from alertd.notices.delivery import CustomerNotification
-from alertd.notify.channels.base import DeliveryError
-from alertd.notify.channels.email import SMTP_POLICY
+from alertd.notify.channels.smtp import SMTP_POLICY, message_id, send_mail
 from alertd.notify.notification import Notification
 
 
@@ -30,33 +27,7 @@ class CustomerEmailChannel:
     async def send(self, notification: Notification) -> None:
         assert isinstance(notification, CustomerNotification)
         message = self.build_message(notification)
-        smtp = self._smtp
-        password = smtp.password.get_secret_value() if smtp.password else None
-        try:
-            await aiosmtplib.send(
-                message.as_bytes(policy=SMTP_POLICY),
-                sender=self._sender,
-                recipients=[notification.address],
-                hostname=smtp.host,
-                port=smtp.port,
-                username=smtp.username,
-                password=password,
-                start_tls=smtp.starttls,
-                use_tls=smtp.tls,
-                timeout=smtp.timeout,
-            )
-        except aiosmtplib.SMTPAuthenticationError as exc:
-            raise DeliveryError("authError", exc.message, retryable=False) from exc
-        except aiosmtplib.SMTPRecipientsRefused as exc:
-            raise DeliveryError("rejected", "recipient refused", retryable=False) from exc
-        except aiosmtplib.SMTPResponseException as exc:
-            raise DeliveryError(
-                "serverError", f"{exc.code} {exc.message}", retryable=exc.code < 500
-            ) from exc
-        except (TimeoutError, aiosmtplib.SMTPTimeoutError) as exc:
-            raise DeliveryError("timeout", f"SMTP {smtp.host}:{smtp.port} timed out") from exc
-        except (aiosmtplib.SMTPException, OSError) as exc:
-            raise DeliveryError("connection", f"SMTP {smtp.host}:{smtp.port}: {exc}") from exc
+        await send_mail(message, self._smtp, self._sender, [notification.address])
 
     def build_message(self, notification: CustomerNotification) -> EmailMessage:
         parts = notification.parts
@@ -64,8 +35,7 @@ class CustomerEmailChannel:
         message["Subject"] = parts.get("subject", "")
         message["From"] = self._sender
         message["To"] = notification.address
-        domain = self._sender.rpartition("@")[2] or "alertd.local"
-        message["Message-ID"] = f"<{notification.id}@{domain}>"
+        message["Message-ID"] = message_id(notification.id, self._sender)
         message["X-Alertd-Notice"] = notification.id
         message.set_content(parts.get("text", ""))
         message.add_alternative(parts.get("html", ""), subtype="html")
