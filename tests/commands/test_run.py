@@ -86,6 +86,31 @@ async def test_sigterm_finishes_work_commits_and_exits_zero(
     topic, group, http_port = unique("run"), unique("run-group"), free_port()
     path = write_config(tmp_path, _config(kafka, topic, group, smtp.port, http_port), RULES)
     process = await _start(path)
+    try:
+        await _first_run(kafka, topic, smtp, http_port, process)
+    finally:
+        if process.returncode is None:  # a failed assertion must not leave it running
+            process.kill()
+            await process.wait()
+
+    # The offsets were committed: a restarted daemon in the same group reads nothing
+    # again and sends no second email.
+    restarted = await _start(path)
+    try:
+        await _wait_ready(http_port, restarted)
+        await asyncio.sleep(1.0)
+        assert await _consumed(http_port) == 0
+        assert len(smtp.messages) == 1
+    finally:
+        restarted.send_signal(signal.SIGINT)
+        async with asyncio.timeout(20):
+            await restarted.communicate()
+    assert restarted.returncode == 0
+
+
+async def _first_run(
+    kafka: str, topic: str, smtp: SmtpSink, http_port: int, process: asyncio.subprocess.Process
+) -> None:
     await _wait_ready(http_port, process)
     events = [
         Event(
@@ -104,17 +129,3 @@ async def test_sigterm_finishes_work_commits_and_exits_zero(
         _, stderr = await process.communicate()
     assert process.returncode == 0, stderr.decode()[-2000:]
     assert b"alertd_stopped" in stderr
-
-    # The offsets were committed: a restarted daemon in the same group reads nothing
-    # again and sends no second email.
-    restarted = await _start(path)
-    try:
-        await _wait_ready(http_port, restarted)
-        await asyncio.sleep(1.0)
-        assert await _consumed(http_port) == 0
-        assert len(smtp.messages) == 1
-    finally:
-        restarted.send_signal(signal.SIGINT)
-        async with asyncio.timeout(20):
-            await restarted.communicate()
-    assert restarted.returncode == 0
