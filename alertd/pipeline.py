@@ -10,6 +10,8 @@ import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+import structlog
+
 from alertd.alerts.evaluator import Evaluator
 from alertd.alerts.incidents import IncidentStore
 from alertd.alerts.model import AlertState, Transition
@@ -27,6 +29,8 @@ from alertd.state.origin import ORIGIN
 
 if TYPE_CHECKING:
     from alertd.state.partitions import PartitionState
+
+log = structlog.get_logger(__name__)
 
 NOTIFYING = frozenset({AlertState.FIRING, AlertState.RESOLVED})
 
@@ -144,6 +148,13 @@ class Pipeline:
 
     async def _on_transition(self, transition: Transition, observed_at: float) -> None:
         self._metrics.transitions.labels(str(transition.state)).inc()
+        log.info(
+            "alert_transition",
+            rule=transition.rule,
+            state=str(transition.state),
+            labels=dict(transition.labels),
+            at=transition.at,
+        )
         self._listener.transition(transition)
         alert = self._store.apply(transition)
         if self.state is not None:

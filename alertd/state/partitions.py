@@ -180,7 +180,11 @@ class PartitionState:
             finally:
                 ORIGIN.reset(token)
         if new:
-            log.info("partitions_restored", partitions=[f"{t}/{p}" for t, p in new])
+            log.info(
+                "partitions_restored",
+                partitions=[f"{t}/{p}" for t, p in new],
+                applied={f"{t}/{p}": self._applied.get((t, p)) for t, p in new},
+            )
 
     async def revoked(self, partitions: Sequence[Origin]) -> None:
         """Write what is pending for these partitions; stop their clock-driven work."""
