@@ -42,6 +42,8 @@ class PartitionHooks(Protocol):
 
     async def revoked(self, partitions: Sequence[tuple[str, int]]) -> None: ...
 
+    def owns(self, origin: tuple[str, int]) -> bool: ...
+
     def applied_offset(self, topic: str, partition: int) -> int: ...
 
     async def applied(self, topic: str, partition: int, offset: int) -> None: ...
@@ -130,9 +132,21 @@ class KafkaIngest:
             decode = self._decoders[tp.topic]
             events: list[Event] = []
             last = records[-1].offset
+            if self.state is not None and not self.state.owns((tp.topic, tp.partition)):
+                # Fetched while its state is still being restored: applying it to an
+                # empty evaluator would lose it once the restored one takes over.
+                self.consumer.seek(tp, records[0].offset)
+                continue
             if self.state is not None:
                 done = self.state.applied_offset(tp.topic, tp.partition)
                 if records[0].offset <= done:  # applied before a crash, not yet committed
+                    log.info(
+                        "records_already_applied",
+                        topic=tp.topic,
+                        partition=tp.partition,
+                        first=records[0].offset,
+                        applied=done,
+                    )
                     records = [r for r in records if r.offset > done]
             for record in records:
                 try:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-import pytest
 from aiokafka import AIOKafkaProducer
 
 from alertd.demo.smtp_sink import SmtpSink
@@ -46,12 +45,6 @@ async def _sent(port: int) -> float:
     return await procs.metric(port, "alertd_notifications_total")
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="known intermittent bug (about 1 run in 5): the survivor sometimes restores an "
-    "applied offset one past what the dead member applied and skips the recovery event, so "
-    "the resolve is never sent; open in issue 6",
-)
 async def test_survivor_takes_over_and_sends_the_pending_resolve_once(
     kafka: str, smtp: SmtpSink, tmp_path: Path
 ) -> None:
