@@ -16,6 +16,7 @@ import structlog
 
 from alertd.alerts.model import AlertState
 from alertd.alerts.store import Alert
+from alertd.customers.directory import CustomerDirectory
 from alertd.customers.model import Customer
 from alertd.notices.composer import Composer
 from alertd.notices.model import NoticeItem, notice_id
@@ -52,6 +53,8 @@ class NoticeSender:
     def __init__(self, dispatcher: Dispatcher, composer: Composer) -> None:
         self._dispatcher = dispatcher
         self._composer = composer
+        self._deferred: dict[str, dict[str, NoticeItem]] = {}
+        """Webhook (SMS) items held during a customer's quiet hours, latest per story."""
 
     async def send(
         self,
@@ -66,13 +69,32 @@ class NoticeSender:
         for channel in channels:
             addresses = list(getattr(customer.contacts, channel, []))
             if channel == "webhook" and addresses and customer.quiet_at(now):
-                log.info("customer_notice_quiet_hours", customer=customer.id, channel=channel)
+                held = self._deferred.setdefault(customer.id, {})
+                held.update((item.story, item) for item in batch)
+                log.info("customer_notice_deferred", customer=customer.id, channel=channel)
                 continue
             for index, address in enumerate(addresses):
                 note = self._build(customer, channel, address, index, batch, now)
                 await self._dispatcher.submit(note)
                 queued.append(note)
         return queued
+
+    async def release_deferred(
+        self, directory: CustomerDirectory, now: float
+    ) -> list[CustomerNotification]:
+        """Send held webhook notices of customers whose quiet hours are over, as one
+        digest with the latest state of each story."""
+        sent: list[CustomerNotification] = []
+        for customer_id in list(self._deferred):
+            customer = directory.get(customer_id)
+            if customer is None:
+                del self._deferred[customer_id]
+                continue
+            if customer.quiet_at(now):
+                continue
+            items = sorted(self._deferred.pop(customer_id).values(), key=lambda i: (i.at, i.key))
+            sent.extend(await self.send(customer, items, now, channels=("webhook",)))
+        return sent
 
     def _build(
         self,

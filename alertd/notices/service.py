@@ -184,6 +184,8 @@ class NoticeService:
                 await self._chase_update(state, now)
         for customer_id, items in self.outbox.due(now):
             await self._deliver(customer_id, items, now)
+        for note in await self._sender.release_deferred(self.directory, now):
+            self.metrics.notices.labels(note.channel, "deferred").inc()
         if self.leader():
             await self._maintenance_notices(now)
         self.tracker.prune()

@@ -138,17 +138,22 @@ async def test_on_call_update_resets_promise_so_nobody_is_paged() -> None:
     assert h.pager.sent == []
 
 
-async def test_webhook_skipped_in_quiet_hours_email_still_sent() -> None:
+async def test_webhook_waits_out_quiet_hours_email_goes_at_once() -> None:
+    # T0 is 08:00 UTC: quiet until 09:00 in the customer's (UTC) time zone
     quiet = customer(
         "eu1",
         contacts={"email": ["a@eu1.example"], "webhook": ["http://gw.example/sms"]},
-        quiet_hours={"start": "00:00", "end": "23:59"},
+        quiet_hours={"start": "08:00", "end": "09:00"},
     )
-    h = harness([quiet])
+    h = harness([quiet], update_interval=7200)
     await h.fire()
     await h.advance(200)
     assert len(h.emails()) == 1
     assert h.webhook.sent == []
+    await h.advance(3600 - 200)  # 09:00: quiet hours are over
+    await h.dispatcher.drain(2)
+    [sms] = h.webhook.sent
+    assert [(item.stage, item.holding) for item in sms.items] == [("investigating", False)]
 
 
 async def test_update_with_stage_inside_window_publishes_at_that_stage_once() -> None:
