@@ -69,15 +69,18 @@ class NoticeSender:
         for channel in channels:
             addresses = list(getattr(customer.contacts, channel, []))
             if channel == "webhook" and addresses and customer.quiet_at(now):
-                held = self._deferred.setdefault(customer.id, {})
-                held.update((item.story, item) for item in batch)
-                log.info("customer_notice_deferred", customer=customer.id, channel=channel)
+                self._defer(customer, batch)
                 continue
             for index, address in enumerate(addresses):
                 note = self._build(customer, channel, address, index, batch, now)
                 await self._dispatcher.submit(note)
                 queued.append(note)
         return queued
+
+    def _defer(self, customer: Customer, items: Sequence[NoticeItem]) -> None:
+        held = self._deferred.setdefault(customer.id, {})
+        held.update((item.story, item) for item in items)
+        log.info("customer_notice_deferred", customer=customer.id, channel="webhook")
 
     async def release_deferred(
         self, directory: CustomerDirectory, now: float

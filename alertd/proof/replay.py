@@ -41,6 +41,7 @@ class RecordingSender(NoticeSender):
     def __init__(self, ledger: ProofLedger, composer: Composer) -> None:
         self._ledger = ledger
         self._composer = composer
+        self._deferred = {}
 
     async def send(
         self,
@@ -53,6 +54,7 @@ class RecordingSender(NoticeSender):
             if not getattr(customer.contacts, channel, []):
                 continue
             if channel == "webhook" and customer.quiet_at(now):
+                self._defer(customer, items)  # recorded when the quiet hours end
                 continue
             for item in items:
                 if item.kind == "incident":
