@@ -17,7 +17,7 @@ from alertd.demo.smtp_sink import SmtpSink
 from alertd.embedded.tansu import EmbeddedBroker, free_port
 from alertd.ingest.event import Event
 from alertd.ingest.topics import ensure_topics
-from tests.faults import procs
+from tests.support import process as procs
 from tests.support.daemon import unique, write_config
 from tests.support.kafka import produce_events
 

@@ -16,7 +16,7 @@ from alertd.embedded.tansu import free_port
 from alertd.ingest.decoders import encode_event
 from alertd.ingest.event import Event
 from alertd.ingest.topics import ensure_topics
-from tests.faults import procs
+from tests.support import process as procs
 from tests.support.daemon import unique, write_config
 
 T0 = 1_790_000_000.0

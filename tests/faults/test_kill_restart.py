@@ -14,7 +14,7 @@ from pathlib import Path
 from alertd.demo.smtp_sink import SmtpSink
 from alertd.embedded.tansu import free_port
 from alertd.ingest.event import Event
-from tests.faults import procs
+from tests.support import process as procs
 from tests.support.daemon import unique, write_config
 from tests.support.kafka import produce_events
 

@@ -10,116 +10,97 @@ from alertd.alerts.model import AlertState
 from alertd.config.reload import rebase_store
 from alertd.config.schema import RouteConfig
 from alertd.route.paging import PagingOptions
+from alertd.state.changelog import Changelog
 from alertd.templating import Templates
 from tests.state.stack import RULES, RecordingChannel, build, changelog, close, disk
 from tests.support.daemon import unique
 
 
-async def test_new_owner_resolves_the_alert_the_old_owner_saw_fire(kafka: str) -> None:
-    log, producer = await changelog(kafka, unique("state"))
-    try:
-        old = build(log, "events")
-        await old.state.assigned([("events", 0)])
-        await old.feed(1, disk(0, 0.5), disk(1, 0.95))
-        await old.settle()
-        assert [n.status for n in old.channel.sent] == ["firing"]
-        await close(old)
+async def test_new_owner_resolves_the_alert_the_old_owner_saw_fire(log: Changelog) -> None:
+    old = build(log, "events")
+    await old.state.assigned([("events", 0)])
+    await old.feed(1, disk(0, 0.5), disk(1, 0.95))
+    await old.settle()
+    assert [n.status for n in old.channel.sent] == ["firing"]
+    await close(old)
 
-        new = build(log, "events")
-        await new.state.assigned([("events", 0)])
-        assert new.state.applied_offset("events", 0) == 1
-        assert [a.state for a in new.pipeline._store.active()] == [AlertState.FIRING]
-        # keep_firing_for 30s: the clear starts the timer restored with the track
-        await new.feed(2, disk(2, 0.4))
-        assert new.channel.sent == []
-        await new.feed(3, disk(40, 0.4))
-        await new.settle()
-        assert [n.status for n in new.channel.sent] == ["resolved"]
-        await close(new)
-    finally:
-        await producer.stop()
+    new = build(log, "events")
+    await new.state.assigned([("events", 0)])
+    assert new.state.applied_offset("events", 0) == 1
+    assert [a.state for a in new.pipeline._store.active()] == [AlertState.FIRING]
+    # keep_firing_for 30s: the clear starts the timer restored with the track
+    await new.feed(2, disk(2, 0.4))
+    assert new.channel.sent == []
+    await new.feed(3, disk(40, 0.4))
+    await new.settle()
+    assert [n.status for n in new.channel.sent] == ["resolved"]
+    await close(new)
 
 
-async def test_delivered_notifications_are_not_resent_and_pending_ones_are(kafka: str) -> None:
-    log, producer = await changelog(kafka, unique("state"))
-    try:
-        down = RecordingChannel(down=True)
-        old = build(log, "events", down)
-        await old.state.assigned([("events", 0)])
-        await old.feed(1, disk(0, 0.95, host="a"))
-        await asyncio.sleep(0.2)  # retrying against a down receiver
-        assert old.state.outbox_size() == 1
-        await close(old)
+async def test_delivered_notifications_are_not_resent_and_pending_ones_are(log: Changelog) -> None:
+    down = RecordingChannel(down=True)
+    old = build(log, "events", down)
+    await old.state.assigned([("events", 0)])
+    await old.feed(1, disk(0, 0.95, host="a"))
+    await asyncio.sleep(0.2)  # retrying against a down receiver
+    assert old.state.outbox_size() == 1
+    await close(old)
 
-        new = build(log, "events")
-        await new.state.assigned([("events", 0)])
-        await new.settle()
-        assert [n.status for n in new.channel.sent] == ["firing"]  # from the outbox
-        await close(new)
+    new = build(log, "events")
+    await new.state.assigned([("events", 0)])
+    await new.settle()
+    assert [n.status for n in new.channel.sent] == ["firing"]  # from the outbox
+    await close(new)
 
-        third = build(log, "events")
-        await third.state.assigned([("events", 0)])
-        await third.settle()
-        assert third.channel.sent == []  # delivered: the delivery log was restored
-        assert third.state.outbox_size() == 0
-        await close(third)
-    finally:
-        await producer.stop()
+    third = build(log, "events")
+    await third.state.assigned([("events", 0)])
+    await third.settle()
+    assert third.channel.sent == []  # delivered: the delivery log was restored
+    assert third.state.outbox_size() == 0
+    await close(third)
 
 
-async def test_revoked_partition_is_dropped_when_not_assigned_back(kafka: str) -> None:
-    log, producer = await changelog(kafka, unique("state"))
-    try:
-        stack = build(log, "events")
-        await stack.state.assigned([("events", 0)])
-        await stack.feed(1, disk(0, 0.95))
-        await stack.settle()
-        await stack.state.revoked([("events", 0)])
-        assert not stack.state.owns(("events", 0))
-        await stack.state.assigned([])
-        assert stack.pipeline.evaluator_if_any("events", 0) is None
-        assert stack.pipeline._store.active() == []
-        await close(stack)
-    finally:
-        await producer.stop()
+async def test_revoked_partition_is_dropped_when_not_assigned_back(log: Changelog) -> None:
+    stack = build(log, "events")
+    await stack.state.assigned([("events", 0)])
+    await stack.feed(1, disk(0, 0.95))
+    await stack.settle()
+    await stack.state.revoked([("events", 0)])
+    assert not stack.state.owns(("events", 0))
+    await stack.state.assigned([])
+    assert stack.pipeline.evaluator_if_any("events", 0) is None
+    assert stack.pipeline._store.active() == []
+    await close(stack)
 
 
-async def test_dropped_partition_leaves_paging_so_it_is_not_repaged_here(kafka: str) -> None:
-    log, producer = await changelog(kafka, unique("state"))
-    try:
-        stack = build(log, "events")
-        await stack.state.assigned([("events", 0)])
-        await stack.feed(1, disk(0, 0.95))
-        await stack.settle()
-        assert len(stack.pipeline.paging.groups) == 1
-        await stack.state.revoked([("events", 0)])
-        await stack.state.assigned([])
-        [group] = stack.pipeline.paging.groups.due(float("inf"))
-        assert group.alerts == {}
-        assert group.notified == frozenset()
-        await close(stack)
-    finally:
-        await producer.stop()
+async def test_dropped_partition_leaves_paging_so_it_is_not_repaged_here(log: Changelog) -> None:
+    stack = build(log, "events")
+    await stack.state.assigned([("events", 0)])
+    await stack.feed(1, disk(0, 0.95))
+    await stack.settle()
+    assert len(stack.pipeline.paging.groups) == 1
+    await stack.state.revoked([("events", 0)])
+    await stack.state.assigned([])
+    [group] = stack.pipeline.paging.groups.due(float("inf"))
+    assert group.alerts == {}
+    assert group.notified == frozenset()
+    await close(stack)
 
 
-async def test_old_delivery_markers_are_tombstoned(kafka: str) -> None:
-    log, producer = await changelog(kafka, unique("state"))
-    try:
-        stack = build(log, "events")
-        await stack.state.assigned([("events", 0)])
-        await stack.feed(1, disk(0, 0.95))
-        await stack.settle()
-        assert len(stack.dispatcher.delivery_log) == 1
-        stack.state._expire_markers(before=float("inf"))
-        await stack.state.flush(0)
-        await close(stack)
+async def test_old_delivery_markers_are_tombstoned(log: Changelog) -> None:
+    stack = build(log, "events")
+    await stack.state.assigned([("events", 0)])
+    await stack.feed(1, disk(0, 0.95))
+    await stack.settle()
+    assert len(stack.dispatcher.delivery_log) == 1
+    stack.state._expire_markers(before=float("inf"))
+    await stack.state.flush(0)
+    await close(stack)
 
-        restored = build(log, "events")
-        await restored.state.assigned([("events", 0)])
-        assert len(restored.dispatcher.delivery_log) == 0
-        await close(restored)
-    finally:
-        await producer.stop()
+    restored = build(log, "events")
+    await restored.state.assigned([("events", 0)])
+    assert len(restored.dispatcher.delivery_log) == 0
+    await close(restored)
 
 
 async def test_not_ready_while_restoring(kafka: str) -> None:
@@ -146,28 +127,24 @@ async def test_not_ready_while_restoring(kafka: str) -> None:
         await producer.stop()
 
 
-async def test_two_input_topics_share_a_changelog_partition_without_mixing(kafka: str) -> None:
-    log, producer = await changelog(kafka, unique("state"))
-    try:
-        old = build(log, "metrics")
-        await old.state.assigned([("metrics", 0), ("other", 0)])
-        await old.feed(7, disk(0, 0.95))
-        await old.settle()
-        await close(old)
+async def test_two_input_topics_share_a_changelog_partition_without_mixing(log: Changelog) -> None:
+    old = build(log, "metrics")
+    await old.state.assigned([("metrics", 0), ("other", 0)])
+    await old.feed(7, disk(0, 0.95))
+    await old.settle()
+    await close(old)
 
-        new = build(log, "metrics")
-        await new.state.assigned([("metrics", 0), ("other", 0)])
-        assert new.state.applied_offset("metrics", 0) == 7
-        assert new.state.applied_offset("other", 0) == -1
-        other = new.pipeline.evaluator_if_any("other", 0)
-        assert other is not None
-        assert other.engine.series_count == 0
-        metrics = new.pipeline.evaluator_if_any("metrics", 0)
-        assert metrics is not None
-        assert metrics.engine.series_count == 1
-        await close(new)
-    finally:
-        await producer.stop()
+    new = build(log, "metrics")
+    await new.state.assigned([("metrics", 0), ("other", 0)])
+    assert new.state.applied_offset("metrics", 0) == 7
+    assert new.state.applied_offset("other", 0) == -1
+    other = new.pipeline.evaluator_if_any("other", 0)
+    assert other is not None
+    assert other.engine.series_count == 0
+    metrics = new.pipeline.evaluator_if_any("metrics", 0)
+    assert metrics is not None
+    assert metrics.engine.series_count == 1
+    await close(new)
 
 
 async def test_restored_unacknowledged_incident_keeps_escalating(kafka: str) -> None:
@@ -198,28 +175,26 @@ async def test_restored_unacknowledged_incident_keeps_escalating(kafka: str) -> 
         await producer.stop()
 
 
-async def test_reload_that_changes_a_rule_forgets_its_state_in_the_changelog(kafka: str) -> None:
-    log, producer = await changelog(kafka, unique("state"))
-    try:
-        old = build(log, "events")
-        await old.state.assigned([("events", 0)])
-        await old.feed(1, disk(0, 0.95))
-        await old.settle()
-        changed = [RULES[0].model_copy(update={"severity": "warning"})]
-        before = old.state.state_keys()
-        rebase_store(old.pipeline._store, changed, Templates(None))
-        old.pipeline.replace_rules(changed, old.pipeline.paging.route)
-        assert old.state.state_keys() != before
-        await old.state.after_tick()
-        await close(old)
+async def test_reload_that_changes_a_rule_forgets_its_state_in_the_changelog(
+    log: Changelog,
+) -> None:
+    old = build(log, "events")
+    await old.state.assigned([("events", 0)])
+    await old.feed(1, disk(0, 0.95))
+    await old.settle()
+    changed = [RULES[0].model_copy(update={"severity": "warning"})]
+    before = old.state.state_keys()
+    rebase_store(old.pipeline._store, changed, Templates(None))
+    old.pipeline.replace_rules(changed, old.pipeline.paging.route)
+    assert old.state.state_keys() != before
+    await old.state.after_tick()
+    await close(old)
 
-        new = build(log, "events")
-        await new.state.assigned([("events", 0)])
-        assert new.pipeline._store.active() == []
-        evaluator = new.pipeline.evaluator_if_any("events", 0)
-        assert evaluator is not None
-        assert evaluator.engine.series_count == 0
-        assert evaluator.lifecycle.active() == []
-        await close(new)
-    finally:
-        await producer.stop()
+    new = build(log, "events")
+    await new.state.assigned([("events", 0)])
+    assert new.pipeline._store.active() == []
+    evaluator = new.pipeline.evaluator_if_any("events", 0)
+    assert evaluator is not None
+    assert evaluator.engine.series_count == 0
+    assert evaluator.lifecycle.active() == []
+    await close(new)
