@@ -157,6 +157,8 @@ class Daemon:
         )
         self.pipeline.state = self.state
         self.dispatcher.hooks = self.state
+        if kafka.topics:
+            self.notices.persist_in(self.state, self.store, kafka.topics[0].name)
         self.dispatcher.start()
         self.ingest = KafkaIngest(
             kafka,

@@ -88,6 +88,9 @@ class AlertStore:
         """Put back an active alert restored from the changelog (alertd/state)."""
         self._active[alert.fingerprint] = alert
 
+    def get(self, fingerprint: str) -> Alert | None:
+        return self._active.get(fingerprint)
+
     def forget(self, fingerprint: str) -> None:
         """Its partition moved to another process, which now reports it."""
         self._active.pop(fingerprint, None)

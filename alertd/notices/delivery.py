@@ -8,7 +8,7 @@ order by one worker.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,9 +19,11 @@ from alertd.alerts.store import Alert
 from alertd.customers.directory import CustomerDirectory
 from alertd.customers.model import Customer
 from alertd.notices.composer import Composer
+from alertd.notices.journal import NoJournal, NoticeJournal
 from alertd.notices.model import NoticeItem, notice_id
 from alertd.notify.dispatcher import Dispatcher
 from alertd.notify.notification import Notification
+from alertd.state.origin import Origin, working_for
 
 log = structlog.get_logger(__name__)
 RECEIVERS = {"email": "customer-email", "webhook": "customer-webhook"}
@@ -55,6 +57,10 @@ class NoticeSender:
         self._composer = composer
         self._deferred: dict[str, dict[str, NoticeItem]] = {}
         """Webhook (SMS) items held during a customer's quiet hours, latest per story."""
+        self.journal: NoticeJournal = NoJournal()
+        self.origin_of: Callable[[NoticeItem], Origin | None] = lambda item: None
+        """The input partition an item's incident belongs to: its notifications are
+        filed in that partition's changelog outbox."""
 
     async def send(
         self,
@@ -64,8 +70,20 @@ class NoticeSender:
         channels: Sequence[str] = ("email", "webhook"),
     ) -> list[CustomerNotification]:
         """Queue the notice on every channel the customer can be reached on."""
-        queued: list[CustomerNotification] = []
         batch = tuple(items)
+        if not batch:
+            return []
+        with working_for(self.origin_of(batch[0])):
+            return await self._send(customer, batch, now, channels)
+
+    async def _send(
+        self,
+        customer: Customer,
+        batch: tuple[NoticeItem, ...],
+        now: float,
+        channels: Sequence[str],
+    ) -> list[CustomerNotification]:
+        queued: list[CustomerNotification] = []
         for channel in channels:
             addresses = list(getattr(customer.contacts, channel, []))
             if channel == "webhook" and addresses and customer.quiet_at(now):
@@ -79,7 +97,12 @@ class NoticeSender:
 
     def _defer(self, customer: Customer, items: Sequence[NoticeItem]) -> None:
         held = self._deferred.setdefault(customer.id, {})
-        held.update((item.story, item) for item in items)
+        for item in items:
+            previous = held.get(item.story)
+            if previous is not None:
+                self.journal.undeferred(customer.id, previous)
+            held[item.story] = item
+            self.journal.deferred(customer.id, item)
         log.info("customer_notice_deferred", customer=customer.id, channel="webhook")
 
     async def release_deferred(
@@ -90,14 +113,32 @@ class NoticeSender:
         sent: list[CustomerNotification] = []
         for customer_id in list(self._deferred):
             customer = directory.get(customer_id)
-            if customer is None:
-                del self._deferred[customer_id]
+            if customer is None:  # gone from the directory: nobody to tell
+                for item in self._deferred.pop(customer_id).values():
+                    self.journal.undeferred(customer_id, item)
                 continue
             if customer.quiet_at(now):
                 continue
             items = sorted(self._deferred.pop(customer_id).values(), key=lambda i: (i.at, i.key))
+            for item in items:
+                self.journal.undeferred(customer_id, item)
             sent.extend(await self.send(customer, items, now, channels=("webhook",)))
         return sent
+
+    def restore_deferred(self, customer_id: str, item: NoticeItem) -> None:
+        """Put back an item that waited for quiet hours when the process stopped."""
+        held = self._deferred.setdefault(customer_id, {})
+        current = held.get(item.story)
+        if current is None or (current.at, current.key) < (item.at, item.key):
+            held[item.story] = item
+
+    def forget(self, belongs: Callable[[NoticeItem], bool]) -> None:
+        """Drop held items another process now owns (it restores and sends them)."""
+        for customer_id, held in list(self._deferred.items()):
+            for story in [s for s, item in held.items() if belongs(item)]:
+                del held[story]
+            if not held:
+                del self._deferred[customer_id]
 
     def _build(
         self,

@@ -31,6 +31,7 @@ from alertd.notices.metrics import NoticeMetrics
 from alertd.notices.model import NoticeItem, Stage
 from alertd.notices.paging import OwnerPager
 from alertd.notices.tracker import NoticeState, NoticeTracker, Status
+from alertd.state.origin import ORIGIN, Origin
 from alertd.templating import Templates
 
 log = structlog.get_logger(__name__)
@@ -77,6 +78,45 @@ class NoticeService:
         self._alerts: dict[str, Alert] = {}
         self.leader: Callable[[], bool] = lambda: True
         """Whether this process sends maintenance notices (one process in a group does)."""
+        self.maintenance_origin: Callable[[], Origin | None] = lambda: None
+        """The partition the leader files maintenance notices under."""
+        self.alert_of: Callable[[str], Alert | None] = lambda fingerprint: None
+        """An active alert by fingerprint (for notices restored without their alert)."""
+        sender.origin_of = self.origin_of
+
+    def origin_of(self, item: NoticeItem) -> Origin | None:
+        """The input partition whose owner keeps (and sends) ``item``."""
+        if item.kind == "maintenance":
+            return self.maintenance_origin()
+        state = self.tracker.get(item.source_id)
+        return state.origin if state is not None else None
+
+    def restore(self, state: NoticeState, alert: Alert | None) -> None:
+        """Take over a notice in progress from the changelog (alertd/state)."""
+        self.tracker.add(state)
+        if alert is not None:
+            self._alerts[state.incident_id] = alert
+        for customer_id in state.notified - state.resolution_sent:
+            self.outbox.restore_told(customer_id, [state.fingerprint])
+        self._refresh_gauges()
+
+    def forget(self, origin: Origin) -> None:
+        """Another process owns ``origin`` now: drop its notices and waiting items."""
+        gone = {s.incident_id for s in self.tracker.forget(origin)}
+        for incident_id in gone:
+            self._alerts.pop(incident_id, None)
+        maintenance = origin == self.maintenance_origin()
+
+        def moved(item: NoticeItem) -> bool:
+            return item.source_id in gone or (maintenance and item.kind == "maintenance")
+
+        self.outbox.forget(moved)
+        self._sender.forget(moved)
+        self._refresh_gauges()
+
+    @property
+    def sender(self) -> NoticeSender:
+        return self._sender
 
     def now(self) -> float:
         """The service's clock (wall time; tests drive it)."""
@@ -139,6 +179,7 @@ class NoticeService:
             or None,
             components=_mapped(spec, alert.labels, "components"),
             regions=_mapped(spec, alert.labels, "regions"),
+            origin=ORIGIN.get(),
         )
         window = self.maintenance.covering(alert.labels, spec.match, now)
         if window is not None:
@@ -244,7 +285,7 @@ class NoticeService:
             await self._offer_all(state, item, now)
 
     async def _page_owner(self, state: NoticeState, due: float) -> None:
-        alert = self._alerts.get(state.incident_id)
+        alert = self._alerts.get(state.incident_id) or self.alert_of(state.fingerprint)
         log.warning("customer_update_overdue", incident=state.incident_id, due=due)
         if self._pager is None or alert is None:
             return

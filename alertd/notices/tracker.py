@@ -14,6 +14,7 @@ from typing import Any
 from alertd.alerts.model import rfc3339
 from alertd.customers.audience import Audience
 from alertd.notices.model import NoticeItem, Stage
+from alertd.state.origin import Origin
 
 
 class Status(StrEnum):
@@ -59,6 +60,16 @@ class NoticeState:
     notified: set[str] = field(default_factory=set)
     resolution_sent: set[str] = field(default_factory=set)
     history: list[dict[str, Any]] = field(default_factory=list)
+    origin: Origin | None = None
+    """The input partition of the incident's alert: this progress is kept (and its
+    notices sent) by whichever process owns that partition."""
+
+    @property
+    def finished(self) -> bool:
+        """Nothing more will be sent for this incident."""
+        return self.status in (Status.CLOSED, Status.CANCELLED, Status.NO_AUDIENCE) or (
+            self.status is Status.SUPPRESSED and self.resolved_at is not None
+        )
 
     @property
     def active(self) -> bool:
@@ -135,13 +146,23 @@ def _time(epoch: float | None) -> str | None:
 class NoticeTracker:
     def __init__(self, keep_closed: int = 1000) -> None:
         self._states: dict[str, NoticeState] = {}
-        self._keep_closed = keep_closed
+        self.keep_closed = keep_closed
 
     def add(self, state: NoticeState) -> None:
         self._states[state.incident_id] = state
 
     def get(self, incident_id: str) -> NoticeState | None:
         return self._states.get(incident_id)
+
+    def forget(self, origin: Origin) -> list[NoticeState]:
+        """Drop the states of a partition another process now owns."""
+        gone = [s for s in self._states.values() if s.origin == origin]
+        for state in gone:
+            del self._states[state.incident_id]
+        return gone
+
+    def of(self, origin: Origin) -> list[NoticeState]:
+        return [s for s in self._states.values() if s.origin == origin]
 
     def all(self) -> list[NoticeState]:
         return sorted(self._states.values(), key=lambda s: (s.opened_at, s.incident_id))
@@ -153,5 +174,5 @@ class NoticeTracker:
             for s in self.all()
             if s.resolved_at is not None or s.status in (Status.CANCELLED, Status.NO_AUDIENCE)
         ]
-        for state in done[: max(0, len(done) - self._keep_closed)]:
+        for state in done[: max(0, len(done) - self.keep_closed)]:
             del self._states[state.incident_id]

@@ -9,12 +9,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 
 import structlog
 from aiohttp import web
 from aiokafka import TopicPartition
 
+from alertd.alerts.store import AlertStore
 from alertd.config.schema import Config, KafkaConfig, LoadedConfig
 from alertd.customers.directory import CustomerDirectory
 from alertd.customers.feed import CustomerFeed
@@ -33,6 +34,8 @@ from alertd.notify.channels.http import HttpClient
 from alertd.notify.dispatcher import Dispatcher
 from alertd.observe.metrics import Metrics
 from alertd.route.tree import Route
+from alertd.state.notice_section import NoticeSection
+from alertd.state.partitions import PartitionState
 from alertd.templating import Templates
 
 log = structlog.get_logger(__name__)
@@ -97,6 +100,15 @@ class CustomerNotices:
         self._topic = config.customers.topic if config.customers else None
         self._feed: CustomerFeed | None = None
         self._ticker: asyncio.Task[None] | None = None
+        self._persist: Callable[[], Awaitable[None]] | None = None
+
+    def persist_in(self, state: PartitionState, store: AlertStore, first_topic: str) -> None:
+        """Keep notice progress in the changelog of each incident's partition, and
+        write what a notice tick changed right after it."""
+        state.sections.append(NoticeSection(self.service, state.buffer))
+        self.service.maintenance_origin = lambda: (first_topic, 0)
+        self.service.alert_of = store.get
+        self._persist = state.after_tick
 
     async def start(
         self,
@@ -149,5 +161,7 @@ class CustomerNotices:
             await asyncio.sleep(TICK)
             try:
                 await self.service.tick(time.time())
+                if self._persist is not None:
+                    await self._persist()
             except Exception:
                 log.exception("customer_notice_tick_failed")

@@ -26,6 +26,15 @@ OUTBOX = "o"
 DELIVERED = "d"
 """[d, delivery key] -> a (notification, channel) pair that was delivered"""
 
+NOTICE = "n"
+"""[n, topic, incident id] -> what customers were told about the incident, and when"""
+DIGEST = "g"
+"""[g, topic, customer, story] -> item waiting in the customer's digest buffer"""
+SENT = "l"
+"""[l, topic, customer] -> when the customer was last sent a notice (rate limit)"""
+QUIET = "q"
+"""[q, topic, customer, story] -> webhook item waiting for the customer's quiet hours"""
+
 _encoder = msgspec.msgpack.Encoder()
 _decoder = msgspec.msgpack.Decoder()
 

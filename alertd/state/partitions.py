@@ -49,14 +49,13 @@ from alertd.state.records import (
     encode_series,
     encode_track,
 )
+from alertd.state.section import Buffer, StateSection
 
 if TYPE_CHECKING:
     from alertd.alerts.evaluator import Evaluator
     from alertd.pipeline import Pipeline
 
 log = structlog.get_logger(__name__)
-
-Buffer = dict[bytes, bytes | None]
 
 WRITE_GIVE_UP = 30.0
 """Seconds a changelog write is retried before the batch fails (and is not committed)."""
@@ -128,6 +127,12 @@ class PartitionState:
         """Partitions with events applied since their offset was last persisted."""
         self._held: set[Origin] = set()
         """Partitions whose state is in memory (kept across a rebalance that returns them)."""
+        self.sections: list[StateSection] = []
+        """Other stages' state written and restored with the partition (notices)."""
+
+    def buffer(self, partition: int) -> Buffer:
+        """The partition's pending records, written by the next :meth:`flush`."""
+        return self._buffers[partition]
 
     # -- ownership -------------------------------------------------------------
 
@@ -392,6 +397,8 @@ class PartitionState:
                     incident.acked_at if incident else None,
                 )
             )
+        for section in self.sections:
+            section.collect(origin, buffer)
 
     @staticmethod
     def _collect_evaluator(
@@ -440,12 +447,19 @@ class PartitionState:
                     notification = decode_object(raw)
                     if isinstance(notification, Notification):
                         resubmit.append((first, notification))
-                elif parts[1] in wanted:
+                elif parts[1] not in wanted:
+                    continue
+                elif section := self._section_of(kind):
+                    section.restore((parts[1], partition), parts, raw)
+                else:
                     self._restore_one(parts, raw, evaluators[parts[1]], partition)
             except (StateCodecError, IndexError, KeyError, TypeError, ValueError) as exc:
                 log.warning("state_record_skipped", partition=partition, error=str(exc))
         self._markers = deque(sorted(self._markers))
         return resubmit
+
+    def _section_of(self, kind: str) -> StateSection | None:
+        return next((s for s in self.sections if kind in s.kinds), None)
 
     def _restore_marker(self, partition: int, delivery_key: str, raw: bytes) -> None:
         try:
@@ -500,6 +514,8 @@ class PartitionState:
         self._unpersisted.discard(origin)
         self._watermarks.pop(origin, None)
         self._dirty_alerts.pop(origin, None)
+        for section in self.sections:
+            section.drop(origin)
         for fingerprint in [f for f, a in self._active.items() if a.origin == origin]:
             leave(self._pipeline.paging, self._active.pop(fingerprint).alert)
             self._paged.discard(fingerprint)
