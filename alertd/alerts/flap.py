@@ -24,6 +24,8 @@ class FlapDetector:
     def __init__(self, policy: FlapPolicy | None = None) -> None:
         self.policy = policy or FlapPolicy()
         self._starts: dict[Hashable, deque[float]] = {}
+        self._dirty: set[Hashable] = set()
+        """Series whose start history changed since :meth:`drain_dirty` (alertd/state)."""
 
     def started(self, key: Hashable, at: float) -> bool:
         """Record a firing start; True when the series is now flapping."""
@@ -31,6 +33,7 @@ class FlapDetector:
         if starts is None:
             starts = self._starts[key] = deque(maxlen=self.policy.max_starts)
         starts.append(at)
+        self._dirty.add(key)
         self._prune(at)
         return self.flapping(key, at)
 
@@ -47,3 +50,13 @@ class FlapDetector:
         horizon = now - self.policy.window
         for key in [k for k, s in self._starts.items() if s[-1] < horizon]:
             del self._starts[key]
+            self._dirty.add(key)
+
+    def drain_dirty(self) -> list[tuple[Hashable, list[float] | None]]:
+        """Start histories changed since the last call (None: forgotten)."""
+        dirty, self._dirty = self._dirty, set()
+        return [(key, list(s) if (s := self._starts.get(key)) else None) for key in dirty]
+
+    def install(self, key: Hashable, starts: list[float]) -> None:
+        """Put back a start history restored from the changelog."""
+        self._starts[key] = deque(starts[-self.policy.max_starts :], maxlen=self.policy.max_starts)

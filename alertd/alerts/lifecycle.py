@@ -52,6 +52,11 @@ class Lifecycle:
         dirty, self._dirty = self._dirty, set()
         return [(key, self._tracks.get(key)) for key in dirty]
 
+    @property
+    def flaps(self) -> FlapDetector:
+        """Recent firing starts per series (persisted beside the tracks)."""
+        return self._flap
+
     def track_keys(self) -> set[SeriesKey]:
         return set(self._tracks)
 

@@ -8,7 +8,7 @@ outside the route's time intervals. Pages that nobody acknowledges escalate.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 import structlog
@@ -76,6 +76,8 @@ class Paging:
         self._incidents = incidents
         self._metrics = metrics
         self._paged: dict[str, _Paged] = {}
+        self.acknowledged: Callable[[Incident], None] = lambda incident: None
+        """Called after an ack is recorded (alertd/state writes it to the changelog)."""
 
     @property
     def silences(self) -> Silences:
@@ -115,6 +117,7 @@ class Paging:
         incident = self._incidents.ack(incident_id_, by, now)
         if incident is None or not incident.open:
             return incident
+        self.acknowledged(incident)
         self.escalations.stop(incident.id)
         paged = self._paged.get(incident.id)
         for receiver in paged.receivers if paged else ():

@@ -22,11 +22,12 @@ import time
 from collections import defaultdict, deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import structlog
 from aiokafka.errors import KafkaError
 
+from alertd.alerts.incidents import Incident
 from alertd.alerts.model import AlertState
 from alertd.alerts.store import Alert, AlertStore
 from alertd.detect.engine import SeriesKey
@@ -43,10 +44,12 @@ from alertd.state.records import (
     decode_alert,
     decode_number,
     decode_series,
+    decode_starts,
     decode_track,
     encode_alert,
     encode_number,
     encode_series,
+    encode_starts,
     encode_track,
 )
 from alertd.state.section import Buffer, StateSection
@@ -129,6 +132,7 @@ class PartitionState:
         """Partitions whose state is in memory (kept across a rebalance that returns them)."""
         self.sections: list[StateSection] = []
         """Other stages' state written and restored with the partition (notices)."""
+        pipeline.paging.acknowledged = self.acknowledged
 
     def buffer(self, partition: int) -> Buffer:
         """The partition's pending records, written by the next :meth:`flush`."""
@@ -239,6 +243,13 @@ class PartitionState:
             return
         self._active[alert.fingerprint] = _Active(origin, alert)
         self._dirty_alerts[origin][alert.fingerprint] = alert
+
+    def acknowledged(self, incident: Incident) -> None:
+        """On-call acked: write it with the next flush, not with the alert's next change,
+        so a restart or failover does not escalate an acknowledged incident again."""
+        active = self._active.get(incident.alert.fingerprint)
+        if active is not None:
+            self._dirty_alerts[active.origin][incident.alert.fingerprint] = active.alert
 
     def submitted(self, notification: Notification, delivery_keys: Sequence[str]) -> None:
         """The dispatcher accepted ``notification``: file it in its partition's outbox."""
@@ -424,6 +435,10 @@ class PartitionState:
         for (rule, group), track in evaluator.lifecycle.drain_dirty():
             key = keys.key(keys.TRACK, topic, rule, list(group))
             buffer[key] = None if track is None else encode_track(track)
+        for flap_key, starts in evaluator.lifecycle.flaps.drain_dirty():
+            rule, group = cast(SeriesKey, flap_key)
+            key = keys.key(keys.FLAPS, topic, rule, list(group))
+            buffer[key] = None if starts is None else encode_starts(starts)
 
     # -- restoring -------------------------------------------------------------
 
@@ -488,6 +503,9 @@ class PartitionState:
                 evaluator.engine.install(series_key, series, touched)
             else:
                 evaluator.lifecycle.install(series_key, decode_track(rule, series_key[1], raw))
+        elif kind == keys.FLAPS and str(parts[2]) in evaluator.engine.rules:
+            key = (str(parts[2]), tuple(str(v) for v in parts[3]))
+            evaluator.lifecycle.flaps.install(key, decode_starts(raw))
         elif kind == keys.ALERT:
             self._restore_alert((topic, partition), decode_alert(raw))
 

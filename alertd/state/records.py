@@ -57,6 +57,20 @@ def decode_number(raw: bytes) -> float:
     return float(value)
 
 
+def encode_starts(starts: list[float]) -> bytes:
+    return _encoder.encode(starts)
+
+
+def decode_starts(raw: bytes) -> list[float]:
+    try:
+        starts = _decoder.decode(raw)
+    except msgspec.DecodeError as exc:
+        raise StateCodecError(f"bad flap record: {exc}") from exc
+    if not isinstance(starts, list):
+        raise StateCodecError("flap record holds no list of starts")
+    return [float(at) for at in starts]
+
+
 def encode_series(series: SeriesDetector, touched: float) -> bytes:
     return _encoder.encode([touched, encode_state(series)])
 

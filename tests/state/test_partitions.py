@@ -198,3 +198,59 @@ async def test_reload_that_changes_a_rule_forgets_its_state_in_the_changelog(
     assert evaluator.engine.series_count == 0
     assert evaluator.lifecycle.active() == []
     await close(new)
+
+
+async def test_ack_before_the_first_page_is_persisted_at_once(kafka: str) -> None:
+    """Acked inside group_wait: no page or alert change carries the ack to the changelog."""
+    log, producer = await changelog(kafka, unique("state"))
+    route = RouteConfig(
+        receiver="ops", escalation="esc", group_wait=60, immediate_severities=[]
+    )
+
+    def options() -> PagingOptions:
+        policy = EscalationPolicy("esc", (EscalationLevel(0.0, "boss"),), 0)
+        return PagingOptions(policies={"esc": policy})
+
+    try:
+        old = build(log, "events", route=route, paging=options())
+        await old.state.assigned([("events", 0)])
+        await old.feed(1, disk(0, 0.95))
+        await old.settle()
+        assert old.channel.sent == []  # waits for group_wait
+        [incident] = old.pipeline.incidents.all()
+        await old.pipeline.paging.acknowledge(incident.id, "alice", time.time())
+        await old.state.after_tick()  # the clock's flush; the alert itself did not change
+        await close(old)
+
+        new = build(log, "events", route=route, paging=options())
+        await new.state.assigned([("events", 0)])
+        [restored] = new.pipeline.incidents.all()
+        assert restored.acked_by == "alice"
+        assert new.pipeline.paging.escalations.pending() == []
+        await new.pipeline.paging.tick(time.time() + 1)
+        await new.settle()
+        assert [n.receiver for n in new.channel.sent] == []
+        await close(new)
+    finally:
+        await producer.stop()
+
+
+async def test_flap_history_moves_with_the_partition(log: Changelog) -> None:
+    """Three firing starts before the move, the fourth after: still flapping, held."""
+    old = build(log, "events")
+    await old.state.assigned([("events", 0)])
+    for episode in range(3):
+        at = episode * 60.0
+        await old.feed(2 * episode + 1, disk(at, 0.95), disk(at + 1, 0.5))
+        await old.feed(2 * episode + 2, disk(at + 40, 0.5))  # past keep_firing_for
+    await old.settle()
+    pages = len(old.channel.sent)
+    assert pages > 0
+    await close(old)
+
+    new = build(log, "events")
+    await new.state.assigned([("events", 0)])
+    await new.feed(7, disk(180, 0.95))
+    await new.settle()
+    assert new.channel.sent == []  # the fourth start within the hour: flapping, held
+    await close(new)
