@@ -23,6 +23,7 @@ from alertd.api.server import build_app
 from alertd.config.reload import Reloader, rebase_store, swap_receivers, watch_files
 from alertd.config.schema import LoadedConfig
 from alertd.embedded.tansu import EmbeddedBroker
+from alertd.ingest.compacted import CompactedTopic
 from alertd.ingest.consumer import KafkaIngest
 from alertd.ingest.dlq import DeadLetters
 from alertd.ingest.security import describe, kafka_client_options
@@ -106,6 +107,7 @@ class Daemon:
         self.state: PartitionState | None = None
         """Per-partition state on the changelog topic (alertd/state), set in ``start``."""
         self._producer: AIOKafkaProducer | None = None
+        self._silence_feed: CompactedTopic | None = None
         self._http: web.AppRunner | None = None
         self.http_port: int | None = None
         self._stopping = False
@@ -141,7 +143,7 @@ class Daemon:
             **self.client_options,
         )
         await self._producer.start()
-        await attach_silence_topic(
+        self._silence_feed = await attach_silence_topic(
             self.pipeline.paging.silences,
             self._producer,
             self.bootstrap_servers,
@@ -174,6 +176,7 @@ class Daemon:
             kafka.partitions,
             self.client_options,
             leader=lambda: owns_first_partition(self.ingest, kafka),
+            producer=self._producer,
         )
         await self.ingest.start()
         await self._start_http()
@@ -250,6 +253,8 @@ class Daemon:
         await self.http_client.close()
         if self.ingest is not None:
             await self.ingest.stop()
+        if self._silence_feed is not None:
+            await self._silence_feed.stop()
         if self._producer is not None:
             await self._producer.stop()
         if self._http is not None:

@@ -2,23 +2,24 @@
 
 Every change (create, expire) is written before it takes effect; on start the topic
 is read from the beginning to its end and the newest record per id wins, which is
-exactly what compaction keeps. The broker is always there, so no local files.
+exactly what compaction keeps. Every process then keeps following the topic, so a
+silence created through any process of a group mutes alerts on all of them. The
+broker is always there, so no local files.
 """
 
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Mapping
 from typing import Any
 
 import structlog
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from aiokafka import AIOKafkaProducer
 
 from alertd.alerts.silences import Silence, Silences
+from alertd.ingest.compacted import CompactedTopic
 
 log = structlog.get_logger(__name__)
-RESTORE_TIMEOUT = 30.0
 
 
 class SilenceTopic:
@@ -30,48 +31,8 @@ class SilenceTopic:
         value = json.dumps(silence.to_record(), sort_keys=True).encode()
         await self._producer.send_and_wait(self.topic, value, key=silence.id.encode())
 
-    async def restore(
-        self,
-        bootstrap_servers: str,
-        silences: Silences,
-        client_options: Mapping[str, Any] | None = None,
-    ) -> int:
-        """Load every silence in the topic; returns how many records were read."""
-        consumer = AIOKafkaConsumer(
-            bootstrap_servers=bootstrap_servers,
-            enable_auto_commit=False,
-            **dict(client_options or {}),
-        )
-        await consumer.start()
-        count = 0
-        try:
-            await consumer.topics()  # fetches metadata, so partitions are known
-            partitions = consumer.partitions_for_topic(self.topic) or set()
-            tps = [TopicPartition(self.topic, p) for p in sorted(partitions)]
-            if not tps:
-                return 0
-            consumer.assign(tps)
-            await consumer.seek_to_beginning(*tps)
-            ends = await consumer.end_offsets(tps)
-            remaining = {tp for tp in tps if ends[tp] > 0}
-            deadline = time.monotonic() + RESTORE_TIMEOUT
-            while remaining and time.monotonic() < deadline:
-                batch = await consumer.getmany(*remaining, timeout_ms=500)
-                for records in batch.values():
-                    for record in records:
-                        count += 1
-                        self._load(record.value, silences)
-                for tp in list(remaining):
-                    # position, not the last offset seen: compaction leaves gaps
-                    if await consumer.position(tp) >= ends[tp]:
-                        remaining.discard(tp)
-        finally:
-            await consumer.stop()
-        log.info("silences_restored", topic=self.topic, records=count)
-        return count
-
     @staticmethod
-    def _load(value: bytes | None, silences: Silences) -> None:
+    def load(value: bytes | None, silences: Silences) -> None:
         if value is None:
             return
         try:
@@ -86,12 +47,17 @@ async def attach_silence_topic(
     bootstrap_servers: str,
     topic: str,
     client_options: Mapping[str, Any] | None = None,
-) -> None:
-    """Create the compacted topic if needed, load what it holds, persist from now on."""
+) -> CompactedTopic:
+    """Create the compacted topic if needed, load what it holds, persist from now on,
+    and follow silences other processes of the group write. Stop the result on exit."""
     from alertd.ingest.topics import ensure_topics
 
     options = dict(client_options or {})
     await ensure_topics(bootstrap_servers, [topic], 1, compacted=[topic], client_options=options)
-    store = SilenceTopic(producer, topic)
-    await store.restore(bootstrap_servers, silences, options)
-    silences.set_sink(store)
+    follower = CompactedTopic(
+        bootstrap_servers, topic, lambda _, value: SilenceTopic.load(value, silences), options
+    )
+    read = await follower.start()
+    log.info("silences_restored", topic=topic, records=read)
+    silences.set_sink(SilenceTopic(producer, topic))
+    return follower

@@ -1,8 +1,9 @@
 """Planned maintenance over HTTP: list, declare (or replace), cancel.
 
 ``POST /api/v1/maintenance`` takes the same fields as ``notices.maintenance`` in
-alertd.yml. Windows declared here live in memory; declare recurring or long-lived
-windows in the config file so they survive a restart.
+alertd.yml. Windows declared or cancelled here are written to the compacted topic
+``notices.maintenance_topic`` first: every process of the group follows it, and they
+survive restarts.
 """
 
 from __future__ import annotations
@@ -41,15 +42,14 @@ async def _declare(request: web.Request) -> web.Response:
     unknown = [s for s in spec.segments if s not in service.directory.segments]
     if unknown:
         raise web.HTTPBadRequest(text=f"unknown segments: {', '.join(unknown)}\n")
-    window = service.maintenance.add(spec)
+    window = await service.declare_maintenance(spec)
     await service.tick()
     return web.json_response(window.as_json(service.now()), status=201)
 
 
 async def _cancel(request: web.Request) -> web.Response:
     service = request.app[NOTICES_KEY]
-    window = service.maintenance.get(request.match_info["id"])
+    window = await service.cancel_maintenance(request.match_info["id"])
     if window is None:
         raise web.HTTPNotFound(text="no such maintenance window\n")
-    window.cancelled = True
     return web.json_response(window.as_json(service.now()))

@@ -62,6 +62,8 @@ class NoticesConfig(_Strict):
     """Base URL of the public status page, linked from notices."""
     announce_before: list[Duration] = Field(default_factory=lambda: [259200.0, 86400.0, 3600.0])
     maintenance: list[MaintenanceSpec] = Field(default_factory=list)
+    maintenance_topic: str = "alertd.maintenance"
+    """Compacted Kafka topic of windows declared over HTTP; every process follows it."""
 
     @field_validator("maintenance")
     @classmethod

@@ -13,17 +13,19 @@ from collections.abc import Awaitable, Callable, Mapping
 
 import structlog
 from aiohttp import web
-from aiokafka import TopicPartition
+from aiokafka import AIOKafkaProducer, TopicPartition
 
 from alertd.alerts.store import AlertStore
 from alertd.config.schema import Config, KafkaConfig, LoadedConfig
 from alertd.customers.directory import CustomerDirectory
 from alertd.customers.feed import CustomerFeed
 from alertd.customers.sources import load_customer_file
+from alertd.ingest.compacted import CompactedTopic
 from alertd.ingest.consumer import KafkaIngest
 from alertd.ingest.topics import ensure_topics
 from alertd.notices.composer import Composer
 from alertd.notices.delivery import RECEIVERS, NoticeSender
+from alertd.notices.maintenance_topic import MaintenanceTopic, apply_record
 from alertd.notices.metrics import NoticeMetrics
 from alertd.notices.paging import OwnerPager
 from alertd.notices.service import NoticeService
@@ -101,6 +103,7 @@ class CustomerNotices:
         self._feed: CustomerFeed | None = None
         self._ticker: asyncio.Task[None] | None = None
         self._persist: Callable[[], Awaitable[None]] | None = None
+        self._maintenance_feed: CompactedTopic | None = None
 
     def persist_in(self, state: PartitionState, store: AlertStore, first_topic: str) -> None:
         """Keep notice progress in the changelog of each incident's partition, and
@@ -116,10 +119,14 @@ class CustomerNotices:
         partitions: int,
         client_options: dict[str, object],
         leader: Callable[[], bool] | None = None,
+        producer: AIOKafkaProducer | None = None,
     ) -> None:
-        """``leader``: does this process send maintenance notices (see owns_first_partition)."""
+        """``leader``: does this process send maintenance notices (see owns_first_partition).
+        ``producer``: keep windows declared over HTTP in the shared maintenance topic."""
         if leader is not None:
             self.service.leader = leader
+        if producer is not None:
+            await self._follow_maintenance(bootstrap_servers, producer, client_options)
         if self._topic is not None:
             await ensure_topics(
                 bootstrap_servers,
@@ -135,7 +142,24 @@ class CustomerNotices:
         self._ticker = asyncio.create_task(self._tick(), name="customer-notices")
         log.info("customer_notices_started", customers=len(self.directory), topic=self._topic)
 
+    async def _follow_maintenance(
+        self, bootstrap_servers: str, producer: AIOKafkaProducer, options: dict[str, object]
+    ) -> None:
+        topic = self.service.config.maintenance_topic
+        await ensure_topics(
+            bootstrap_servers, [topic], 1, compacted=[topic], client_options=options
+        )
+        book = self.service.maintenance
+        self._maintenance_feed = CompactedTopic(
+            bootstrap_servers, topic, lambda _, value: apply_record(book, value), options
+        )
+        read = await self._maintenance_feed.start()
+        self.service.maintenance_sink = MaintenanceTopic(producer, topic)
+        log.info("maintenance_windows_restored", topic=topic, records=read)
+
     async def stop(self) -> None:
+        if self._maintenance_feed is not None:
+            await self._maintenance_feed.stop()
         if self._ticker is not None:
             self._ticker.cancel()
             with contextlib.suppress(asyncio.CancelledError):

@@ -28,6 +28,7 @@ def config(
     http_port: int,
     receivers: str,
     partitions: int = 1,
+    token: str | None = None,
 ) -> str:
     """A daemon config with short group timeouts and fast retries (bounded tests)."""
     return f"""\
@@ -39,7 +40,7 @@ kafka:
   partitions: {partitions}
   session_timeout: 2s
   heartbeat_interval: 500ms
-http: {{listen: "127.0.0.1:{http_port}"}}
+http: {{listen: "127.0.0.1:{http_port}"{f", token: {token}" if token else ""}}}
 notify:
   retry: {{attempts: 1000, initial_backoff: 100ms, max_backoff: 500ms, timeout: 2s}}
 rule_files: [rules.yml]
