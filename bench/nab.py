@@ -49,8 +49,25 @@ class Costs:
 
 
 def sigmoid(x: float) -> float:
-    """NAB's scaled sigmoid: +1 far before, 0 at the boundary, -1 far after."""
+    """NAB's scaled sigmoid: +1 far before, 0 at the boundary, -1 far after.
+
+    NAB's sweeper returns exactly -1 from 3 widths past a window on (an FP costs the
+    full A_FP there), instead of the sigmoid's -0.9999997.
+    """
+    if x >= 3.0:
+        return -1.0
     return 2.0 / (1.0 + math.exp(5.0 * x)) - 1.0
+
+
+def probation_rows(rows: int) -> int:
+    """NAB's probation: the first 15% of rows, at most 15% of 5000."""
+    return min(math.floor(0.15 * rows), 750)
+
+
+def scored_windows(rows: int, windows: Sequence[tuple[int, int]]) -> int:
+    """Windows NAB counts: one lying wholly inside probation is neither TP nor FN."""
+    probation = probation_rows(rows)
+    return sum(1 for _, e in windows if e >= probation)
 
 
 def parse_time(text: str) -> float:
@@ -93,7 +110,7 @@ def score_file(
     rows: int, windows: Sequence[tuple[int, int]], hits: Sequence[int], costs: Costs
 ) -> float:
     """Raw NAB score of one file."""
-    probation = min(math.floor(0.15 * rows), 750)
+    probation = probation_rows(rows)
     raw = 0.0
     detected = [False] * len(windows)
     for i in hits:
@@ -114,7 +131,8 @@ def score_file(
         s, e = before[-1]
         width = e - s + 1
         raw += costs.fp * sigmoid((i - e) / max(width - 1, 1))
-    raw -= costs.fn * detected.count(False)
+    missed = [hit for hit, (_, e) in zip(detected, windows, strict=True) if e >= probation]
+    raw -= costs.fn * missed.count(False)
     return raw
 
 
@@ -141,7 +159,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         hits = detections(rule, times, values)
         file_raw = score_file(len(times), windows, hits, costs)
         raw += file_raw
-        null -= costs.fn * len(windows)
+        null -= costs.fn * scored_windows(len(times), windows)
         perfect += costs.tp * len(windows)
         alerts += len(hits)
         files += 1
