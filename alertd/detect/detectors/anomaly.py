@@ -1,23 +1,31 @@
-"""anomaly: online outlier and level-shift detection with fixed memory and no tuning.
+"""anomaly: online outlier, level-shift and novelty detection with fixed memory, no tuning.
 
 ``anomaly: {}`` learns each series' level and spread as exponentially weighted
-moving statistics (a handful of floats per series, whatever its length) and fires on
-either of two signs:
+moving statistics (a handful of numbers per series, whatever its length) and fires on
+any of four signs:
 
 - a point far from the expected level: more than ``threshold`` mean absolute
   deviations away (a spike or a dip);
 - a sustained shift: the short-term average of the residuals (a fast EWMA, about
   the last ten points) drifts more than ``shift * threshold`` deviations away, which
-  catches a level change or a slow ramp before any single point looks extreme.
+  catches a level change or a slow ramp before any single point looks extreme;
+- novelty: a value outside everything the series has ever shown, by more than
+  ``novelty`` of that historical range (Numenta's "spatial anomaly"); a spike the
+  series makes every day is not new, a first-ever one is;
+- an unusual duration: the series stays on one side of its long-term level for more
+  than ``persistence`` times the longest such stretch seen before, which catches a
+  missing or stuck phase of a periodic pattern (a daily peak that does not come)
+  whose values all lie in the normal range.
 
-Outliers are clipped before they update the statistics, so one burst does not teach
-the detector that bursts are normal, while a lasting change is adopted after a while.
-Once it fires, the verdict holds for ``hold`` points, so one incident is one alert
-rather than a volley. Defaults were chosen on the whole NAB corpus (bench/nab.py),
-never per file.
+Outliers are clipped before they update the level and spread, so one burst does not
+teach the detector that bursts are normal, while a lasting change is adopted after a
+while. Once it fires, the verdict holds for ``hold`` points, so one incident is one
+alert rather than a volley. Defaults were chosen on the NAB corpus with a two-fold
+split (bench/nab.py --split), never per file.
 
 Context for templates: ``score`` (deviations from expected), ``expected``,
-``deviation`` and ``shift_score``.
+``deviation``, ``shift_score``, ``novel`` and ``run`` (points on one side of the
+long-term level).
 """
 
 from __future__ import annotations
@@ -37,23 +45,48 @@ from alertd.detect.detectors.base import (
 
 _FAST = 0.2
 """Weight of the newest residual in the short-term drift (~10 points of memory)."""
+_LONG = 4
+"""The long-term level remembers this many times ``memory`` points: slower than the
+level used for outliers, so a whole phase of a daily pattern does not become normal."""
+_MIN_RUN = 5
+"""Runs shorter than this are noise around the level, not a duration worth learning."""
 
 
 class AnomalyParams(DetectorParams):
-    threshold: float = Field(default=7.0, gt=0)
+    threshold: float = Field(default=9.0, gt=0)
     """How many mean absolute deviations from expected count as anomalous."""
     shift: float = Field(default=0.5, gt=0)
     """A sustained drift counts at this fraction of ``threshold``."""
+    novelty: float = Field(default=0.05, ge=0)
+    """Margin beyond the all-time range, as a fraction of it, that is new (0: off)."""
+    persistence: float = Field(default=1.5, ge=0)
+    """A stretch on one side of the long-term level this many times longer than any
+    before is anomalous (0: off)."""
     memory: int = Field(default=300, ge=10)
     """Points the moving statistics effectively remember."""
     warmup: int = Field(default=60, ge=2)
     """Points seen before the detector may fire."""
-    hold: int = Field(default=30, ge=1)
+    hold: int = Field(default=20, ge=1)
     """Points a verdict stays active after the last anomalous point."""
 
 
 class AnomalySeries(NoTick):
-    __slots__ = ("_alpha", "_dev", "_drift", "_hold_left", "_latest", "_mean", "_n", "_p")
+    __slots__ = (
+        "_alpha",
+        "_dev",
+        "_drift",
+        "_hi",
+        "_hold_left",
+        "_latest",
+        "_level",
+        "_lo",
+        "_longest",
+        "_mean",
+        "_n",
+        "_p",
+        "_run",
+        "_side",
+    )
 
     def __init__(self, params: AnomalyParams) -> None:
         self._p = params
@@ -62,6 +95,19 @@ class AnomalySeries(NoTick):
         self._reset()
         self._latest = -math.inf
 
+    def _reset(self) -> None:
+        """Forget everything learnt (at start, or after an overflow)."""
+        self._n: int = 0
+        self._run: int = 0  # points in the current stretch on one side of the level
+        self._side: int = 0
+        self._longest: int = 0
+        self._mean: float = 0.0
+        self._dev: float = 0.0
+        self._drift: float = 0.0
+        self._level: float = 0.0
+        self._lo: float = math.inf
+        self._hi: float = -math.inf
+
     def observe(self, t: float, value: float | None) -> Verdict | None:
         if is_missing(value):
             return None
@@ -69,16 +115,22 @@ class AnomalySeries(NoTick):
         self._latest = max(self._latest, t)
         self._n += 1
         if self._n == 1:
-            self._mean = x
+            self._mean = self._level = self._lo = self._hi = x
             return None
         # a perfectly flat history has no spread: measure against a tiny relative floor
         dev = max(self._dev, 1e-3 * abs(self._mean), 1e-12)
         score = abs(x - self._mean) / dev
         self._drift += _FAST * ((x - self._mean) - self._drift)
         shift_score = abs(self._drift) / dev
+        novel = self._novel(x)
+        self._track_run(x)
         threshold = self._p.threshold
+        shift_bar = self._p.shift * threshold
         anomalous = self._n > self._p.warmup and (
-            score > threshold or shift_score > self._p.shift * threshold
+            score > threshold
+            or shift_score > shift_bar
+            or (novel and score > shift_bar)
+            or self._overlong()
         )
         self._learn(x, dev)
         if anomalous:
@@ -90,8 +142,32 @@ class AnomalySeries(NoTick):
             "shift_score": shift_score,
             "expected": self._mean,
             "deviation": dev,
+            "novel": novel,
+            "run": self._run,
         }
         return Verdict(anomalous or self._hold_left > 0, x, context)
+
+    def _novel(self, x: float) -> bool:
+        """Outside the all-time range by more than ``novelty`` of it (then widen it)."""
+        lo, hi = self._lo, self._hi
+        self._lo, self._hi = min(lo, x), max(hi, x)
+        if not self._p.novelty or hi <= lo:
+            return False
+        margin = (hi - lo) * self._p.novelty  # inf on absurd ranges: nothing is novel
+        return x > hi + margin or x < lo - margin
+
+    def _track_run(self, x: float) -> None:
+        side = (x > self._level) - (x < self._level)
+        if side and side == self._side:
+            self._run += 1
+            return
+        self._longest = max(self._longest, self._run)
+        self._side = side
+        self._run = 1 if side else 0
+
+    def _overlong(self) -> bool:
+        ratio = self._p.persistence
+        return bool(ratio) and self._longest >= _MIN_RUN and self._run > ratio * self._longest
 
     def _learn(self, x: float, dev: float) -> None:
         a = self._alpha if self._n > self._p.warmup else 1.0 / self._n
@@ -100,12 +176,10 @@ class AnomalySeries(NoTick):
         error = clipped - self._mean
         self._mean += a * error
         self._dev += a * (abs(error) - self._dev)
-        if not (math.isfinite(self._mean) and math.isfinite(self._dev)):
+        long_alpha = 2.0 / (_LONG * self._p.memory + 1)
+        self._level += max(1.0 / self._n, long_alpha) * (x - self._level)
+        if not all(map(math.isfinite, (self._mean, self._dev, self._level))):
             self._reset()  # overflowed on absurd magnitudes: learn again from scratch
-
-    def _reset(self) -> None:
-        self._n = 0
-        self._mean = self._dev = self._drift = 0.0
 
 
 register(
@@ -113,6 +187,7 @@ register(
         name="anomaly",
         params=AnomalyParams,
         build=lambda p: lambda: AnomalySeries(p),
-        doc="Online outlier / level-shift detector (robust EWMA), no tuning: `anomaly: {}`.",
+        doc="Online outlier / level-shift / novelty detector (robust EWMA), no tuning: "
+        "`anomaly: {}`.",
     )
 )

@@ -50,3 +50,42 @@ def test_memory_per_series_is_constant() -> None:
     s = series("anomaly")
     feed(s, noisy(5000))
     assert not hasattr(s, "__dict__")
+
+
+def square_wave(days: int, start: int = 0, skip_peak_on: int = -1) -> list[tuple[float, float]]:
+    """A daily on/off pattern (96 points a day), optionally without its peak on one day."""
+    rng = random.Random(5)
+    out = []
+    for i in range(start, start + days * 96):
+        day, phase = divmod(i, 96)
+        high = phase < 48 and day != skip_peak_on
+        out.append((i * 900.0, (80.0 if high else 20.0) + rng.gauss(0, 2)))
+    return out
+
+
+def test_a_missing_peak_of_a_daily_pattern_fires_though_every_value_is_normal() -> None:
+    s = series("anomaly")
+    learning = feed(s, square_wave(10))[2 * 96 :]  # two days to see the whole pattern
+    assert not any(v and v.active for v in learning)
+    verdicts = feed(s, square_wave(3, start=10 * 96, skip_peak_on=11))
+    assert any(v and v.active for v in verdicts)
+
+
+def test_without_persistence_the_missing_peak_goes_unnoticed() -> None:
+    s = series("anomaly", persistence=0)
+    feed(s, square_wave(10))
+    assert not any(v and v.active for v in feed(s, square_wave(3, start=10 * 96, skip_peak_on=11)))
+
+
+def test_a_first_ever_excursion_fires_below_the_outlier_threshold_a_known_one_does_not() -> None:
+    calm = noisy(500)
+    near_miss = (500 * 60.0, 100.0 + 6.0 * 1.6)  # ~6 deviations: under the threshold of 9
+    fresh = series("anomaly")
+    feed(fresh, calm)
+    verdict = fresh.observe(*near_miss)
+    assert verdict is not None and verdict.context["score"] < 9
+    assert verdict.active and verdict.context["novel"]
+    seen_before = series("anomaly")
+    feed(seen_before, [(0.0, 112.0), *calm[1:]])  # went that high once, while learning
+    verdict = seen_before.observe(*near_miss)
+    assert verdict is not None and not verdict.active and not verdict.context["novel"]
