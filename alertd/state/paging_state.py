@@ -13,11 +13,14 @@ from alertd.alerts.store import Alert
 from alertd.route.paging import Paging
 
 
-def rejoin(paging: Paging, alert: Alert, paged: bool, now: float, escalate: bool) -> None:
+def rejoin(
+    paging: Paging, alert: Alert, paged_at: float | None, now: float, escalate: bool
+) -> None:
     """File a restored firing alert in its groups.
 
-    A paged alert counts as notified, so its resolve is paged and its firing is not
-    paged again; one never paged is filed as new and pages after ``group_wait``. With
+    A paged alert (``paged_at``: when its last page went out) counts as notified, so its
+    resolve is paged, its firing is not paged again, and its repeat interval goes on
+    from that page; one never paged is filed as new and pages after ``group_wait``. With
     ``escalate`` (paged, open, not acknowledged) its route's escalation starts over
     from now: steps already sent have the same notification ids, so the restored
     delivery log skips them and the first unsent step goes out.
@@ -27,9 +30,9 @@ def rejoin(paging: Paging, alert: Alert, paged: bool, now: float, escalate: bool
         if route.receiver is None:
             continue
         group = paging.groups.add(route, alert, now)
-        if group is not None and paged:
+        if group is not None and paged_at is not None:
             group.notified = group.notified | {alert.fingerprint}
-            group.last_sent = now
+            group.last_sent = max(group.last_sent or paged_at, paged_at)
             group.next_flush = now + route.group_interval
         policy = paging.options.policies.get(route.escalation or "")
         if escalate and policy is not None:

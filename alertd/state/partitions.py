@@ -119,7 +119,8 @@ class PartitionState:
         self._applied: dict[Origin, int] = {}
         self._watermarks: dict[Origin, float] = {}
         self._active: dict[str, _Active] = {}
-        self._paged: set[str] = set()
+        self._paged: dict[str, float] = {}
+        """Fingerprint -> when its last page was handed to the dispatcher."""
         self._dirty_alerts: defaultdict[Origin, dict[str, Alert]] = defaultdict(dict)
         self._outbox: dict[str, _Pending] = {}
         self._markers: deque[tuple[float, int, str]] = deque()
@@ -275,7 +276,7 @@ class PartitionState:
         for alert in (notification.alert, *notification.alerts):
             active = self._active.get(alert.fingerprint)
             if active is not None and alert.state is AlertState.FIRING:
-                self._paged.add(alert.fingerprint)
+                self._paged[alert.fingerprint] = time.time()
                 self._dirty_alerts[active.origin][alert.fingerprint] = active.alert
 
     async def delivered(self, notification: Notification, delivery_key: str) -> None:
@@ -325,7 +326,7 @@ class PartitionState:
         for fingerprint, active in list(self._active.items()):
             if fingerprint not in still:
                 del self._active[fingerprint]
-                self._paged.discard(fingerprint)
+                self._paged.pop(fingerprint, None)
                 buffer = self._buffers[active.origin[1]]
                 buffer[keys.key(keys.ALERT, active.origin[0], fingerprint)] = None
 
@@ -393,7 +394,7 @@ class PartitionState:
             record_key = keys.key(keys.ALERT, topic, fingerprint)
             if alert.state in (AlertState.RESOLVED, AlertState.INACTIVE):
                 buffer[record_key] = None
-                self._paged.discard(fingerprint)
+                self._paged.pop(fingerprint, None)
                 active = self._active.get(fingerprint)
                 if active is not None and active.alert is alert:
                     del self._active[fingerprint]
@@ -406,6 +407,7 @@ class PartitionState:
                     incident.opened_at if incident else None,
                     incident.acked_by if incident else None,
                     incident.acked_at if incident else None,
+                    self._paged.get(fingerprint),
                 )
             )
         for section in self.sections:
@@ -519,10 +521,12 @@ class PartitionState:
         incident = incidents.apply(alert, record.opened_at or alert.starts_at)
         if incident is not None and record.acked_by is not None:
             incidents.ack(incident.id, record.acked_by, record.acked_at or time.time())
+        now = time.time()
         if record.paged:
-            self._paged.add(alert.fingerprint)
+            self._paged[alert.fingerprint] = record.paged_at or now
         acked = incident is not None and incident.acked_at is not None
-        rejoin(self._pipeline.paging, alert, record.paged, time.time(), record.paged and not acked)
+        paged_at = (record.paged_at or now) if record.paged else None
+        rejoin(self._pipeline.paging, alert, paged_at, now, record.paged and not acked)
 
     def _drop(self, origin: Origin) -> None:
         """Forget a partition this process no longer owns (its new owner restores it)."""
@@ -536,6 +540,6 @@ class PartitionState:
             section.drop(origin)
         for fingerprint in [f for f, a in self._active.items() if a.origin == origin]:
             leave(self._pipeline.paging, self._active.pop(fingerprint).alert)
-            self._paged.discard(fingerprint)
+            self._paged.pop(fingerprint, None)
             self._store.forget(fingerprint)
             self._pipeline.incidents.forget(fingerprint)

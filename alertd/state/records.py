@@ -116,6 +116,9 @@ class AlertRecord:
     opened_at: float | None = None
     acked_by: str | None = None
     acked_at: float | None = None
+    paged_at: float | None = None
+    """When its last page went out: the repeat interval counts from then, not from the
+    restore (records written before this field restore as paged at restore time)."""
 
 
 def encode_alert(record: AlertRecord) -> bytes:
@@ -128,6 +131,11 @@ def encode_alert(record: AlertRecord) -> bytes:
 
 def decode_alert(raw: bytes) -> AlertRecord:
     record: Any = decode_object(raw)
-    if not isinstance(record, AlertRecord) or not isinstance(record.alert, Alert):
+    if not isinstance(record, AlertRecord) or not hasattr(record, "alert"):
         raise StateCodecError("alert record does not hold an alert")
+    if not isinstance(record.alert, Alert):
+        raise StateCodecError("alert record does not hold an alert")
+    for spec in dataclasses.fields(AlertRecord):
+        if not hasattr(record, spec.name):  # written by an older version: its default
+            object.__setattr__(record, spec.name, spec.default)
     return record

@@ -77,3 +77,17 @@ def test_notifications_round_trip_with_their_enums() -> None:
     assert copy == original
     assert copy.alert.state is AlertState.RESOLVED
     assert copy.status == "resolved"
+
+
+def test_alert_record_from_an_older_version_gets_the_new_fields_defaults() -> None:
+    from alertd.alerts.model import AlertState
+    from alertd.alerts.store import Alert
+    from alertd.state.codec import encode_object
+    from alertd.state.records import AlertRecord, decode_alert
+
+    alert = Alert("fp", "disk_full", AlertState.FIRING, {}, {}, 1.0, None, 0.95)
+    fields = msgspec.msgpack.decode(encode_object(AlertRecord(alert, True)))
+    del fields["v"]["paged_at"]  # as an older version wrote it
+    record = decode_alert(msgspec.msgpack.encode(fields))
+    assert record.paged is True
+    assert record.paged_at is None

@@ -254,3 +254,27 @@ async def test_flap_history_moves_with_the_partition(log: Changelog) -> None:
     await new.settle()
     assert new.channel.sent == []  # the fourth start within the hour: flapping, held
     await close(new)
+
+
+async def test_repeat_interval_counts_from_the_last_page_not_from_the_restore(
+    log: Changelog,
+) -> None:
+    route = RouteConfig(receiver="ops", repeat_interval=3600)
+    old = build(log, "events", route=route)
+    await old.state.assigned([("events", 0)])
+    await old.feed(1, disk(0, 0.95))
+    await old.settle()
+    [page] = old.channel.sent
+    paged_by = time.time()
+    await old.state.after_tick()
+    await close(old)
+    await asyncio.sleep(0.2)
+
+    new = build(log, "events", route=route)
+    restored_at = time.time()
+    await new.state.assigned([("events", 0)])
+    [group] = new.pipeline.paging.groups.due(restored_at + 3600)
+    assert group.last_sent is not None
+    assert group.last_sent <= paged_by < restored_at
+    assert page.alert.fingerprint in group.notified
+    await close(new)

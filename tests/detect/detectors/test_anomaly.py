@@ -83,9 +83,13 @@ def test_a_first_ever_excursion_fires_below_the_outlier_threshold_a_known_one_do
     fresh = series("anomaly")
     feed(fresh, calm)
     verdict = fresh.observe(*near_miss)
-    assert verdict is not None and verdict.context["score"] < 9
-    assert verdict.active and verdict.context["novel"]
+    assert verdict is not None
+    assert verdict.context["score"] < 9
+    assert verdict.active
+    assert verdict.context["novel"]
     seen_before = series("anomaly")
     feed(seen_before, [(0.0, 112.0), *calm[1:]])  # went that high once, while learning
     verdict = seen_before.observe(*near_miss)
-    assert verdict is not None and not verdict.active and not verdict.context["novel"]
+    assert verdict is not None
+    assert not verdict.active
+    assert not verdict.context["novel"]
