@@ -15,20 +15,10 @@ from pathlib import Path
 
 from alertd.demo.smtp_sink import SmtpSink
 from alertd.embedded.tansu import EmbeddedBroker, free_port
-from alertd.ingest.event import Event
 from alertd.ingest.topics import ensure_topics
 from tests.support import process as procs
 from tests.support.daemon import unique, write_config
 from tests.support.kafka import produce_events
-
-T0 = 1_790_000_000.0
-EMAIL = "receivers:\n  - name: ops\n    email_configs: [{to: [ops@example.com]}]\n"
-
-
-def _disk(at: float, value: float, host: str) -> Event:
-    return Event(
-        time=T0 + at, kind="metric", name="disk_used_ratio", value=value, labels={"host": host}
-    )
 
 
 async def _wait_status(port: int, ready: bool, timeout: float) -> None:
@@ -47,13 +37,13 @@ async def test_daemon_reconnects_after_broker_restart(smtp: SmtpSink, tmp_path: 
     broker = EmbeddedBroker()
     kafka = await broker.start()
     topic, group, http_port = unique("restart"), unique("restart-group"), free_port()
-    receivers = f"smtp: {{host: 127.0.0.1, port: {smtp.port}}}\n{EMAIL}"
+    receivers = f"smtp: {{host: 127.0.0.1, port: {smtp.port}}}\n{procs.EMAIL}"
     path = write_config(
         tmp_path, procs.config(kafka, topic, group, http_port, receivers), procs.RULES
     )
     try:
         async with procs.running(path, http_port):
-            await produce_events(kafka, topic, [_disk(0, 0.95, "before")])
+            await produce_events(kafka, topic, [procs.disk(0, 0.95, "before")])
             await smtp.wait_for(1, timeout=20)
 
             await _stop(broker)
@@ -68,7 +58,7 @@ async def test_daemon_reconnects_after_broker_restart(smtp: SmtpSink, tmp_path: 
                 compacted=[f"{group}.changelog"],
             )
             await _wait_status(http_port, ready=True, timeout=60)
-            await produce_events(kafka, topic, [_disk(1, 0.95, "after")])
+            await produce_events(kafka, topic, [procs.disk(1, 0.95, "after")])
             await smtp.wait_for(2, timeout=30)
     finally:
         await _stop(broker)

@@ -9,36 +9,12 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from aiokafka import AIOKafkaProducer
-
 from alertd.demo.smtp_sink import SmtpSink
 from alertd.embedded.tansu import free_port
-from alertd.ingest.decoders import encode_event
-from alertd.ingest.event import Event
 from alertd.ingest.topics import ensure_topics
 from tests.support import process as procs
 from tests.support.daemon import unique, write_config
-
-T0 = 1_790_000_000.0
-EMAIL = "receivers:\n  - name: ops\n    email_configs: [{to: [ops@example.com]}]\n"
-
-
-def _disk(at: float, value: float, host: str) -> Event:
-    return Event(
-        time=T0 + at, kind="metric", name="disk_used_ratio", value=value, labels={"host": host}
-    )
-
-
-async def _produce(kafka: str, topic: str, by_partition: dict[int, list[Event]]) -> None:
-    """Events keyed by host would hash anywhere: pin one host per partition instead."""
-    producer = AIOKafkaProducer(bootstrap_servers=kafka, acks="all")
-    await producer.start()
-    try:
-        for partition, events in by_partition.items():
-            for event in events:
-                await producer.send_and_wait(topic, encode_event(event), partition=partition)
-    finally:
-        await producer.stop()
+from tests.support.kafka import produce_to_partitions
 
 
 async def _sent(port: int) -> float:
@@ -50,7 +26,7 @@ async def test_survivor_takes_over_and_sends_the_pending_resolve_once(
 ) -> None:
     topic, group = unique("failover"), unique("failover-group")
     await ensure_topics(kafka, [topic], 2)
-    receivers = f"smtp: {{host: 127.0.0.1, port: {smtp.port}}}\n{EMAIL}"
+    receivers = f"smtp: {{host: 127.0.0.1, port: {smtp.port}}}\n{procs.EMAIL}"
     ports, paths = [free_port(), free_port()], []
     for name, port in zip("ab", ports, strict=True):
         (tmp_path / name).mkdir()
@@ -63,7 +39,9 @@ async def test_survivor_takes_over_and_sends_the_pending_resolve_once(
         await procs.wait_ready(ports[0], a)
         await procs.wait_ready(ports[1], b)
         await asyncio.sleep(5.0)  # both members joined and the group settled
-        await _produce(kafka, topic, {0: [_disk(0, 0.95, "p0")], 1: [_disk(0, 0.95, "p1")]})
+        await produce_to_partitions(
+            kafka, topic, {0: [procs.disk(0, 0.95, "p0")], 1: [procs.disk(0, 0.95, "p1")]}
+        )
         await smtp.wait_for(2, timeout=20)
         await asyncio.sleep(1.0)  # delivery markers and offsets reach the broker
         sent = [await _sent(port) for port in ports]
@@ -71,7 +49,9 @@ async def test_survivor_takes_over_and_sends_the_pending_resolve_once(
         victim, survivor = (0, 1) if sent[0] > 0 else (1, 0)
         await procs.kill((a, b)[victim])
 
-        await _produce(kafka, topic, {0: [_disk(1, 0.1, "p0")], 1: [_disk(1, 0.1, "p1")]})
+        await produce_to_partitions(
+            kafka, topic, {0: [procs.disk(1, 0.1, "p0")], 1: [procs.disk(1, 0.1, "p1")]}
+        )
         await smtp.wait_for(4, timeout=30)
         await asyncio.sleep(2.0)  # a duplicate would show up meanwhile
         assert (a, b)[survivor].returncode is None

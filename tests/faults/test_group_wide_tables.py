@@ -16,9 +16,9 @@ import aiohttp
 from alertd.demo.smtp_sink import SmtpSink
 from alertd.embedded.tansu import free_port
 from alertd.ingest.topics import ensure_topics
-from tests.faults.test_failover import EMAIL, _disk, _produce
 from tests.support import process as procs
 from tests.support.daemon import unique, write_config
+from tests.support.kafka import produce_to_partitions
 
 TOKEN = "group-token"
 WINDOW = {
@@ -51,7 +51,7 @@ async def test_silence_and_window_declared_on_one_member_hold_on_the_other(
 ) -> None:
     topic, group = unique("tables"), unique("tables-group")
     await ensure_topics(kafka, [topic], 2)
-    receivers = f"smtp: {{host: 127.0.0.1, port: {smtp.port}}}\n{EMAIL}"
+    receivers = f"smtp: {{host: 127.0.0.1, port: {smtp.port}}}\n{procs.EMAIL}"
     receivers += f"silences: {{topic: {topic}.silences}}\n"
     receivers += f"notices: {{maintenance_topic: {topic}.maintenance}}\n"
     ports, paths = [free_port(), free_port()], []
@@ -79,7 +79,9 @@ async def test_silence_and_window_declared_on_one_member_hold_on_the_other(
         await _eventually(b_knows_the_silence)
         await _eventually(a_knows_the_window)
         await asyncio.sleep(5.0)  # both members joined and the group settled
-        await _produce(kafka, topic, {0: [_disk(0, 0.95, "p0")], 1: [_disk(0, 0.95, "p1")]})
+        await produce_to_partitions(
+            kafka, topic, {0: [procs.disk(0, 0.95, "p0")], 1: [procs.disk(0, 0.95, "p1")]}
+        )
 
         async def both_alerts_are_silenced() -> bool:
             metric = 'alertd_notifications_suppressed_total{reason="silenced"'

@@ -13,24 +13,14 @@ from pathlib import Path
 
 from alertd.demo.smtp_sink import SmtpSink
 from alertd.embedded.tansu import free_port
-from alertd.ingest.event import Event
 from tests.support import process as procs
 from tests.support.daemon import unique, write_config
 from tests.support.kafka import produce_events
 
-T0 = 1_790_000_000.0
-EMAIL = "receivers:\n  - name: ops\n    email_configs: [{to: [ops@example.com]}]\n"
-
-
-def _disk(at: float, value: float) -> Event:
-    return Event(
-        time=T0 + at, kind="metric", name="disk_used_ratio", value=value, labels={"host": "db-1"}
-    )
-
 
 def _setup(kafka: str, tmp_path: Path, smtp_port: int) -> tuple[Path, str, int]:
     topic, group, http_port = unique("kill"), unique("kill-group"), free_port()
-    receivers = f"smtp: {{host: 127.0.0.1, port: {smtp_port}}}\n{EMAIL}"
+    receivers = f"smtp: {{host: 127.0.0.1, port: {smtp_port}}}\n{procs.EMAIL}"
     text = procs.config(kafka, topic, group, http_port, receivers)
     return write_config(tmp_path, text, procs.RULES), topic, http_port
 
@@ -48,14 +38,14 @@ async def test_kill_during_incident_then_restart_sends_the_resolve_once(
     process = await procs.start(path, "first")
     try:
         await procs.wait_ready(http_port, process)
-        await produce_events(kafka, topic, [_disk(0, 0.5), _disk(1, 0.95)])
+        await produce_events(kafka, topic, [procs.disk(0, 0.5), procs.disk(1, 0.95)])
         await smtp.wait_for(1, timeout=20)
         await asyncio.sleep(1.0)  # the delivery marker reaches the changelog
     finally:
         await procs.kill(process)
 
     async with procs.running(path, http_port, "second"):
-        await produce_events(kafka, topic, [_disk(2, 0.4)])
+        await produce_events(kafka, topic, [procs.disk(2, 0.4)])
         await smtp.wait_for(2, timeout=20)
         await asyncio.sleep(2.0)  # anything sent twice would arrive meanwhile
     assert _statuses(smtp) == ["firing", "resolved"]
@@ -71,7 +61,7 @@ async def test_notice_undelivered_at_the_kill_is_sent_after_restart_exactly_once
     process = await procs.start(path, "first")
     try:
         await procs.wait_ready(http_port, process)
-        await produce_events(kafka, topic, [_disk(0, 0.5), _disk(1, 0.95)])
+        await produce_events(kafka, topic, [procs.disk(0, 0.5), procs.disk(1, 0.95)])
         async with asyncio.timeout(20):
             while await procs.metric(http_port, "alertd_notification_failures_total") < 2:
                 await asyncio.sleep(0.1)
@@ -83,7 +73,7 @@ async def test_notice_undelivered_at_the_kill_is_sent_after_restart_exactly_once
     try:
         async with procs.running(path, http_port, "second"):
             await sink.wait_for(1, timeout=20)  # the firing notice, from the outbox
-            await produce_events(kafka, topic, [_disk(2, 0.4)])
+            await produce_events(kafka, topic, [procs.disk(2, 0.4)])
             await sink.wait_for(2, timeout=20)
             await asyncio.sleep(2.0)
         assert _statuses(sink) == ["firing", "resolved"]

@@ -17,9 +17,10 @@ import aiohttp
 from alertd.demo.smtp_sink import ReceivedMail, SmtpSink
 from alertd.embedded.tansu import free_port
 from alertd.ingest.event import Event
+from alertd.ingest.topics import ensure_topics
 from tests.support import process as procs
 from tests.support.daemon import unique
-from tests.support.kafka import produce_events
+from tests.support.kafka import produce_events, produce_to_partitions
 
 T0 = 1_790_000_000.0
 CUSTOMER = "ops@acme.example"
@@ -43,8 +44,20 @@ customers:
 """
 
 
-def _write(tmp_path: Path, kafka: str, smtp_port: int, notices: str) -> tuple[Path, str, int]:
-    topic, group, http_port = unique("notice-kill"), unique("notice-kill-group"), free_port()
+def _write(
+    tmp_path: Path,
+    kafka: str,
+    smtp_port: int,
+    notices: str,
+    group: tuple[str, str, int] | None = None,
+    partitions: int = 1,
+) -> tuple[Path, str, int]:
+    """``group``: (topic, group id, HTTP port) shared with other members."""
+    topic, group_id, http_port = group or (
+        unique("notice-kill"),
+        unique("notice-kill-group"),
+        free_port(),
+    )
     receivers = (
         f"smtp: {{host: 127.0.0.1, port: {smtp_port}}}\n"
         "receivers:\n  - name: ops\n    email_configs: [{to: [oncall@shop.example]}]\n"
@@ -52,7 +65,7 @@ def _write(tmp_path: Path, kafka: str, smtp_port: int, notices: str) -> tuple[Pa
         f"notices: {{{notices}, update_interval: 30m, from: status@shop.example}}\n"
     )
     path = tmp_path / "alertd.yml"
-    path.write_text(procs.config(kafka, topic, group, http_port, receivers))
+    path.write_text(procs.config(kafka, topic, group_id, http_port, receivers, partitions))
     (tmp_path / "rules.yml").write_text(RULES)
     (tmp_path / "customers.yml").write_text(CUSTOMERS)
     return path, topic, http_port
@@ -66,6 +79,10 @@ def _errors(at: float, value: float, service: str = "checkout") -> Event:
         value=value,
         labels={"service": service, "region": "eu-west"},
     )
+
+
+def _service_of(mail: ReceivedMail) -> str:
+    return "checkout" if "checkout" in mail.subject.lower() else "search"
 
 
 def _to_customer(sink: SmtpSink) -> list[ReceivedMail]:
@@ -146,3 +163,47 @@ async def test_digest_waiting_for_the_rate_limit_is_sent_after_kill(
     assert "checkout" in first.subject.lower()
     assert "search" in digest.text().lower()
     assert len({m.message["Message-ID"] for m in _to_customer(smtp)}) == 2
+
+
+async def test_survivor_sends_the_resolutions_of_the_dead_members_notices_once(
+    kafka: str, smtp: SmtpSink, tmp_path: Path
+) -> None:
+    topic, group = unique("notice-failover"), unique("notice-failover-group")
+    await ensure_topics(kafka, [topic], 2)
+    notices = "confirm_after: 0s, rate_limit: 0s"
+    ports, paths = [free_port(), free_port()], []
+    for name, port in zip("ab", ports, strict=True):
+        (tmp_path / name).mkdir()
+        member = (topic, group, port)
+        paths.append(_write(tmp_path / name, kafka, smtp.port, notices, member, 2)[0])
+    a, b = await procs.start(paths[0], "a"), await procs.start(paths[1], "b")
+    try:
+        await procs.wait_ready(ports[0], a)
+        await procs.wait_ready(ports[1], b)
+        await asyncio.sleep(5.0)  # both members joined and the group settled
+        firing = {0: [_errors(1, 0.5, "checkout")], 1: [_errors(1, 0.5, "search")]}
+        await produce_to_partitions(kafka, topic, firing)
+        await _wait_customer_mail(smtp, 2)
+        await asyncio.sleep(1.5)  # notice progress and delivery markers reach the changelog
+        sent = [await procs.metric(port, "alertd_notifications_total") for port in ports]
+        victim, survivor = (0, 1) if sent[0] > 0 else (1, 0)
+        await procs.kill((a, b)[victim])
+
+        clearing = {0: [_errors(2, 0.01, "checkout")], 1: [_errors(2, 0.01, "search")]}
+        await produce_to_partitions(kafka, topic, clearing)
+        await _wait_customer_mail(smtp, 4, timeout=40)
+        await asyncio.sleep(2.0)  # a duplicate would arrive meanwhile
+        assert (a, b)[survivor].returncode is None
+    finally:
+        await procs.stop(a)
+        await procs.stop(b)
+    stages = sorted(
+        ("resolved" if "RESOLVED" in m.subject.upper() else "open", _service_of(m))
+        for m in _to_customer(smtp)
+    )
+    assert stages == [
+        ("open", "checkout"),
+        ("open", "search"),
+        ("resolved", "checkout"),
+        ("resolved", "search"),
+    ]

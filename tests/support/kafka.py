@@ -28,6 +28,20 @@ async def produce_events(
     await produce_raw(bootstrap, topic, (encode_event(e) for e in events), key=key)
 
 
+async def produce_to_partitions(
+    bootstrap: str, topic: str, by_partition: dict[int, list[Event]]
+) -> None:
+    """Events keyed by a label would hash anywhere: pin them to partitions instead."""
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all")
+    await producer.start()
+    try:
+        for partition, events in by_partition.items():
+            for event in events:
+                await producer.send_and_wait(topic, encode_event(event), partition=partition)
+    finally:
+        await producer.stop()
+
+
 async def read_all(
     bootstrap: str, topic: str, expect: int, timeout_ms: int = 10_000
 ) -> list[ConsumerRecord]:

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import aiohttp
 
+from alertd.ingest.event import Event
+
 RULES = """\
 rules:
   - name: disk_full
@@ -19,6 +21,18 @@ rules:
     detect: {threshold: {above: 0.9}}
     severity: critical
 """
+
+
+EMAIL = "receivers:\n  - name: ops\n    email_configs: [{to: [ops@example.com]}]\n"
+"""An e-mail receiver named ``ops`` for :data:`RULES` (needs an ``smtp:`` block)."""
+T0 = 1_790_000_000.0
+
+
+def disk(at: float, value: float, host: str = "db-1") -> Event:
+    """A ``disk_used_ratio`` sample for :data:`RULES`, ``at`` seconds after T0."""
+    return Event(
+        time=T0 + at, kind="metric", name="disk_used_ratio", value=value, labels={"host": host}
+    )
 
 
 def config(
