@@ -33,12 +33,7 @@ async def test_survivor_takes_over_and_sends_the_pending_resolve_once(
         text = procs.config(kafka, topic, group, port, receivers, partitions=2)
         paths.append(write_config(tmp_path / name, text, procs.RULES))
 
-    a = await procs.start(paths[0], "a")
-    b = await procs.start(paths[1], "b")
-    try:
-        await procs.wait_ready(ports[0], a)
-        await procs.wait_ready(ports[1], b)
-        await asyncio.sleep(5.0)  # both members joined and the group settled
+    async with procs.pair(paths, ports) as (a, b):
         await produce_to_partitions(
             kafka, topic, {0: [procs.disk(0, 0.95, "p0")], 1: [procs.disk(0, 0.95, "p1")]}
         )
@@ -55,8 +50,5 @@ async def test_survivor_takes_over_and_sends_the_pending_resolve_once(
         await smtp.wait_for(4, timeout=30)
         await asyncio.sleep(2.0)  # a duplicate would show up meanwhile
         assert (a, b)[survivor].returncode is None
-    finally:
-        await procs.stop(a)
-        await procs.stop(b)
     subjects = sorted(m.subject.split("]")[0] + "]" for m in smtp.messages)
     assert subjects == ["[FIRING:CRITICAL]"] * 2 + ["[RESOLVED]"] * 2

@@ -59,10 +59,7 @@ async def test_silence_and_window_declared_on_one_member_hold_on_the_other(
         (tmp_path / name).mkdir()
         text = procs.config(kafka, topic, group, port, receivers, partitions=2, token=TOKEN)
         paths.append(write_config(tmp_path / name, text, procs.RULES))
-    a, b = await procs.start(paths[0], "a"), await procs.start(paths[1], "b")
-    try:
-        await procs.wait_ready(ports[0], a)
-        await procs.wait_ready(ports[1], b)
+    async with procs.pair(paths, ports):
         matchers = [{"name": "alertname", "value": "disk_full"}]
         silence = {"matchers": matchers, "duration": "1h", "createdBy": "test"}
         created = (await _call("POST", ports[0], "/api/v1/silences", silence))["silence"]
@@ -78,7 +75,6 @@ async def test_silence_and_window_declared_on_one_member_hold_on_the_other(
 
         await _eventually(b_knows_the_silence)
         await _eventually(a_knows_the_window)
-        await asyncio.sleep(5.0)  # both members joined and the group settled
         await produce_to_partitions(
             kafka, topic, {0: [procs.disk(0, 0.95, "p0")], 1: [procs.disk(0, 0.95, "p1")]}
         )
@@ -89,7 +85,4 @@ async def test_silence_and_window_declared_on_one_member_hold_on_the_other(
 
         await _eventually(both_alerts_are_silenced, timeout=20)
         await asyncio.sleep(1.0)
-    finally:
-        await procs.stop(a)
-        await procs.stop(b)
     assert smtp.messages == []

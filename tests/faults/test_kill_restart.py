@@ -35,14 +35,10 @@ async def test_kill_during_incident_then_restart_sends_the_resolve_once(
     kafka: str, smtp: SmtpSink, tmp_path: Path
 ) -> None:
     path, topic, http_port = _setup(kafka, tmp_path, smtp.port)
-    process = await procs.start(path, "first")
-    try:
-        await procs.wait_ready(http_port, process)
+    async with procs.killed_at_exit(path, http_port, "first"):
         await produce_events(kafka, topic, [procs.disk(0, 0.5), procs.disk(1, 0.95)])
         await smtp.wait_for(1, timeout=20)
         await asyncio.sleep(1.0)  # the delivery marker reaches the changelog
-    finally:
-        await procs.kill(process)
 
     async with procs.running(path, http_port, "second"):
         await produce_events(kafka, topic, [procs.disk(2, 0.4)])
@@ -58,15 +54,11 @@ async def test_notice_undelivered_at_the_kill_is_sent_after_restart_exactly_once
 ) -> None:
     smtp_port = free_port()  # nothing listens yet: the SMTP server is down
     path, topic, http_port = _setup(kafka, tmp_path, smtp_port)
-    process = await procs.start(path, "first")
-    try:
-        await procs.wait_ready(http_port, process)
+    async with procs.killed_at_exit(path, http_port, "first"):
         await produce_events(kafka, topic, [procs.disk(0, 0.5), procs.disk(1, 0.95)])
         async with asyncio.timeout(20):
             while await procs.metric(http_port, "alertd_notification_failures_total") < 2:
                 await asyncio.sleep(0.1)
-    finally:
-        await procs.kill(process)
 
     sink = SmtpSink()
     await sink.start(port=smtp_port)

@@ -109,25 +109,17 @@ async def test_confirmation_window_and_resolution_survive_kill(
     kafka: str, smtp: SmtpSink, tmp_path: Path
 ) -> None:
     path, topic, http_port = _write(tmp_path, kafka, smtp.port, "confirm_after: 6s, rate_limit: 0s")
-    process = await procs.start(path, "first")
-    try:
-        await procs.wait_ready(http_port, process)
+    async with procs.killed_at_exit(path, http_port, "first"):
         await produce_events(kafka, topic, [_errors(0, 0.01), _errors(1, 0.5)])
         async with asyncio.timeout(20):
             while [n["status"] for n in await _notices(http_port)] != ["waiting"]:
                 await asyncio.sleep(0.1)
         await asyncio.sleep(1.5)  # the notice tick has written the waiting notice
-    finally:
-        await procs.kill(process)
     assert _to_customer(smtp) == [], "killed inside the confirmation window"
 
-    process = await procs.start(path, "second")
-    try:
-        await procs.wait_ready(http_port, process)
+    async with procs.killed_at_exit(path, http_port, "second"):
         await _wait_customer_mail(smtp, 1)  # the window ran out after the restart
         await asyncio.sleep(1.5)  # the published notice and its delivery reach the changelog
-    finally:
-        await procs.kill(process)
 
     async with procs.running(path, http_port, "third"):
         await produce_events(kafka, topic, [_errors(2, 0.01)])
@@ -142,9 +134,7 @@ async def test_digest_waiting_for_the_rate_limit_is_sent_after_kill(
     kafka: str, smtp: SmtpSink, tmp_path: Path
 ) -> None:
     path, topic, http_port = _write(tmp_path, kafka, smtp.port, "confirm_after: 0s, rate_limit: 8s")
-    process = await procs.start(path, "first")
-    try:
-        await procs.wait_ready(http_port, process)
+    async with procs.killed_at_exit(path, http_port, "first"):
         await produce_events(kafka, topic, [_errors(0, 0.01), _errors(1, 0.5)])
         await _wait_customer_mail(smtp, 1)
         await produce_events(kafka, topic, [_errors(2, 0.5, service="search")])
@@ -152,8 +142,6 @@ async def test_digest_waiting_for_the_rate_limit_is_sent_after_kill(
             while len(await _notices(http_port)) < 2:
                 await asyncio.sleep(0.1)
         await asyncio.sleep(1.5)
-    finally:
-        await procs.kill(process)
     assert len(_to_customer(smtp)) == 1
 
     async with procs.running(path, http_port, "second"):
@@ -176,11 +164,7 @@ async def test_survivor_sends_the_resolutions_of_the_dead_members_notices_once(
         (tmp_path / name).mkdir()
         member = (topic, group, port)
         paths.append(_write(tmp_path / name, kafka, smtp.port, notices, member, 2)[0])
-    a, b = await procs.start(paths[0], "a"), await procs.start(paths[1], "b")
-    try:
-        await procs.wait_ready(ports[0], a)
-        await procs.wait_ready(ports[1], b)
-        await asyncio.sleep(5.0)  # both members joined and the group settled
+    async with procs.pair(paths, ports) as (a, b):
         firing = {0: [_errors(1, 0.5, "checkout")], 1: [_errors(1, 0.5, "search")]}
         await produce_to_partitions(kafka, topic, firing)
         await _wait_customer_mail(smtp, 2)
@@ -194,9 +178,6 @@ async def test_survivor_sends_the_resolutions_of_the_dead_members_notices_once(
         await _wait_customer_mail(smtp, 4, timeout=40)
         await asyncio.sleep(2.0)  # a duplicate would arrive meanwhile
         assert (a, b)[survivor].returncode is None
-    finally:
-        await procs.stop(a)
-        await procs.stop(b)
     stages = sorted(
         ("resolved" if "RESOLVED" in m.subject.upper() else "open", _service_of(m))
         for m in _to_customer(smtp)

@@ -16,6 +16,12 @@ from tests.state.stack import RULES, RecordingChannel, build, changelog, close, 
 from tests.support.daemon import unique
 
 
+def _escalating() -> PagingOptions:
+    """Escalation policy ``esc``: page ``boss`` at once while unacknowledged."""
+    policy = EscalationPolicy("esc", (EscalationLevel(0.0, "boss"),), 0)
+    return PagingOptions(policies={"esc": policy})
+
+
 async def test_new_owner_resolves_the_alert_the_old_owner_saw_fire(log: Changelog) -> None:
     old = build(log, "events")
     await old.state.assigned([("events", 0)])
@@ -151,19 +157,15 @@ async def test_restored_unacknowledged_incident_keeps_escalating(kafka: str) -> 
     log, producer = await changelog(kafka, unique("state"))
     route = RouteConfig(receiver="ops", escalation="esc")
 
-    def options() -> PagingOptions:
-        policy = EscalationPolicy("esc", (EscalationLevel(0.0, "boss"),), 0)
-        return PagingOptions(policies={"esc": policy})
-
     try:
-        old = build(log, "events", route=route, paging=options())
+        old = build(log, "events", route=route, paging=_escalating())
         await old.state.assigned([("events", 0)])
         await old.feed(1, disk(0, 0.95))
         await old.settle()
         assert len(old.pipeline.paging.escalations.pending()) == 1
         await close(old)
 
-        new = build(log, "events", route=route, paging=options())
+        new = build(log, "events", route=route, paging=_escalating())
         await new.state.assigned([("events", 0)])
         [incident] = new.pipeline.incidents.all()
         assert new.pipeline.paging.escalations.pending() == [incident.id]
@@ -203,16 +205,10 @@ async def test_reload_that_changes_a_rule_forgets_its_state_in_the_changelog(
 async def test_ack_before_the_first_page_is_persisted_at_once(kafka: str) -> None:
     """Acked inside group_wait: no page or alert change carries the ack to the changelog."""
     log, producer = await changelog(kafka, unique("state"))
-    route = RouteConfig(
-        receiver="ops", escalation="esc", group_wait=60, immediate_severities=[]
-    )
-
-    def options() -> PagingOptions:
-        policy = EscalationPolicy("esc", (EscalationLevel(0.0, "boss"),), 0)
-        return PagingOptions(policies={"esc": policy})
+    route = RouteConfig(receiver="ops", escalation="esc", group_wait=60, immediate_severities=[])
 
     try:
-        old = build(log, "events", route=route, paging=options())
+        old = build(log, "events", route=route, paging=_escalating())
         await old.state.assigned([("events", 0)])
         await old.feed(1, disk(0, 0.95))
         await old.settle()
@@ -222,7 +218,7 @@ async def test_ack_before_the_first_page_is_persisted_at_once(kafka: str) -> Non
         await old.state.after_tick()  # the clock's flush; the alert itself did not change
         await close(old)
 
-        new = build(log, "events", route=route, paging=options())
+        new = build(log, "events", route=route, paging=_escalating())
         await new.state.assigned([("events", 0)])
         [restored] = new.pipeline.incidents.all()
         assert restored.acked_by == "alice"

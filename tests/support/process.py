@@ -129,11 +129,40 @@ async def stop(process: asyncio.subprocess.Process) -> None:
 
 @contextlib.asynccontextmanager
 async def running(
-    path: Path, http_port: int, name: str = "alertd"
+    path: Path, http_port: int, name: str = "alertd", killed: bool = False
 ) -> AsyncIterator[asyncio.subprocess.Process]:
+    """A ready process, stopped with SIGTERM when the block ends (``killed``: kill -9,
+    so nothing is flushed or committed)."""
     process = await start(path, name)
     try:
         await wait_ready(http_port, process)
         yield process
     finally:
-        await stop(process)
+        await (kill(process) if killed else stop(process))
+
+
+def killed_at_exit(
+    path: Path, http_port: int, name: str = "alertd"
+) -> contextlib.AbstractAsyncContextManager[asyncio.subprocess.Process]:
+    """A ready process that gets kill -9 when the block ends."""
+    return running(path, http_port, name, killed=True)
+
+
+GROUP_SETTLE = 5.0
+"""Seconds for two members to join and the group to settle (session_timeout 2s)."""
+
+
+@contextlib.asynccontextmanager
+async def pair(
+    paths: list[Path], ports: list[int]
+) -> AsyncIterator[tuple[asyncio.subprocess.Process, asyncio.subprocess.Process]]:
+    """Two members of one consumer group, ready and settled; stopped at the end."""
+    a, b = await start(paths[0], "a"), await start(paths[1], "b")
+    try:
+        await wait_ready(ports[0], a)
+        await wait_ready(ports[1], b)
+        await asyncio.sleep(GROUP_SETTLE)
+        yield a, b
+    finally:
+        await stop(a)
+        await stop(b)
