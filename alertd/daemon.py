@@ -133,9 +133,7 @@ class Daemon:
             kafka.partitions,
             client_options=self.client_options,
         )
-        await ensure_changelog(
-            self.bootstrap_servers, changelog_topic, inputs, self.client_options
-        )
+        await ensure_changelog(self.bootstrap_servers, changelog_topic, inputs, self.client_options)
         self._producer = AIOKafkaProducer(
             bootstrap_servers=self.bootstrap_servers,
             client_id=kafka.client_id,

@@ -8,46 +8,20 @@ from pathlib import Path
 import pytest
 
 from alertd.demo.smtp_sink import SmtpSink
-from alertd.ingest.event import Event
+from tests.support import checkout
 from tests.support.daemon import kafka_yaml, running_daemon, unique, write_config
 from tests.support.kafka import produce_events, produce_raw, read_all
 
-RULES = """\
-rules:
-  - name: checkout_errors
-    match: {kind: metric, name: http_error_ratio, labels: {service: checkout}}
-    group_by: [service, region]
-    detect: {threshold: {above: 0.05}}
-    for: 30s
-    severity: critical
-    labels: {team: payments}
-    annotations:
-      summary: "Checkout errors at {{ value }} in {{ labels.region }}"
-"""
+RULES = checkout.rules(for_="30s")
 
 
-def config(kafka: str, topic: str, smtp_port: int, http_token: str = "") -> str:
-    return f"""\
-{kafka_yaml(kafka, topic)}http: {{listen: "127.0.0.1:0"}}
-smtp: {{host: 127.0.0.1, port: {smtp_port}}}
-rule_files: [rules.yml]
-route: {{receiver: payments}}
-receivers:
-  - name: payments
-    email_configs: [{{to: [oncall@example.com, lead@example.com], from: alertd@example.com}}]
-notify: {{retry: {{initial_backoff: 100ms}}}}
-detect: {{clock_tick: 100ms, idle_lag: 1h}}
-"""
-
-
-def ratio(t: float, value: float, region: str = "eu-west") -> Event:
-    return Event(
-        time=t,
-        kind="metric",
-        name="http_error_ratio",
-        value=value,
-        labels={"service": "checkout", "region": region},
+def config(kafka: str, topic: str, smtp_port: int) -> str:
+    return checkout.email_oncall(
+        kafka_yaml(kafka, topic), smtp_port, to="oncall@shop.example, lead@shop.example"
     )
+
+
+ratio = checkout.ratio
 
 
 async def test_degradation_sends_firing_then_resolved_email(
@@ -64,8 +38,8 @@ async def test_degradation_sends_firing_then_resolved_email(
     firing, resolved = mails
     assert firing.subject.startswith("[FIRING:CRITICAL] checkout_errors")
     assert "region=eu-west" in firing.subject
-    assert sorted(firing.recipients) == ["lead@example.com", "oncall@example.com"]
-    assert firing.message["From"] == "alertd@example.com"
+    assert sorted(firing.recipients) == ["lead@shop.example", "oncall@shop.example"]
+    assert firing.message["From"] == "alertd@shop.example"
     assert "Checkout errors at 0.08 in eu-west" in firing.text()
     assert "Checkout errors at 0.08 in eu-west" in firing.html()
     assert resolved.subject.startswith("[RESOLVED] checkout_errors")

@@ -20,42 +20,29 @@ import pytest
 from alertd.daemon import Daemon
 from alertd.demo.smtp_sink import ReceivedMail, SmtpSink
 from alertd.ingest.event import Event
+from tests.support import checkout
 from tests.support.daemon import kafka_yaml, running_daemon, unique, write_config
 from tests.support.http_recorder import HttpRecorder
 from tests.support.kafka import produce_events, produce_raw
 
 TOKEN = "s3cret-token"
 START = 1_790_000_000.0
-RULES = """\
-rules:
-  - name: checkout_errors
-    match: {kind: metric, name: http_error_ratio, labels: {service: checkout}}
-    group_by: [service, region]
-    detect: {threshold: {above: 0.05}}
-    for: 30s
-    severity: critical
-    labels: {team: payments}
-    annotations:
-      summary: "Checkout errors at {{ value }} in {{ labels.region }}"
-    customers:
-      match: {regions: region, components: service}
-      title: "Checkout problems in {{ labels.region }}"
+RULES = checkout.rules(
+    for_="30s",
+    customers=checkout.CUSTOMERS
+    + """\
       impact: "Some card payments in {{ labels.region }} fail"
       workaround: "{{ 'Pay by invoice' }}"
-"""
+""",
+)
 
 
 def config(kafka: str, topic: str, customers_topic: str, smtp: int, confirm: str) -> str:
-    return f"""\
-{kafka_yaml(kafka, topic)}http: {{listen: "127.0.0.1:0", token: {TOKEN}}}
-smtp: {{host: 127.0.0.1, port: {smtp}}}
-rule_files: [rules.yml]
-route: {{receiver: oncall}}
-receivers:
-  - name: oncall
-    email_configs: [{{to: [oncall@shop.example], from: alertd@shop.example}}]
-notify: {{retry: {{initial_backoff: 100ms}}}}
-detect: {{clock_tick: 100ms, idle_lag: 1h}}
+    return checkout.email_oncall(
+        kafka_yaml(kafka, topic),
+        smtp,
+        http=f'{{listen: "127.0.0.1:0", token: {TOKEN}}}',
+        extra=f"""\
 customers:
   topic: {customers_topic}
   segments: {{enterprise-eu: {{plan: enterprise, regions: "eu-*"}}}}
@@ -64,7 +51,8 @@ notices:
   rate_limit: 0s
   update_interval: 30m
   from: status@shop.example
-"""
+""",
+    )
 
 
 def customer_event(cid: str, **attributes: Any) -> bytes:
@@ -112,18 +100,8 @@ async def publish_customers(kafka: str, topic: str, webhook: str) -> None:
         await produce_raw(kafka, topic, [value], key=key.encode())
 
 
-def ratio(t: float, value: float, region: str) -> Event:
-    return Event(
-        time=t,
-        kind="metric",
-        name="http_error_ratio",
-        value=value,
-        labels={"service": "checkout", "region": region},
-    )
-
-
 def degradation(region: str, values: list[float], offset: int = 0) -> list[Event]:
-    return [ratio(START + 15 * (i + offset), v, region) for i, v in enumerate(values)]
+    return [checkout.ratio(START + 15 * (i + offset), v, region) for i, v in enumerate(values)]
 
 
 async def until(predicate: Callable[[], bool], timeout: float = 20.0) -> None:

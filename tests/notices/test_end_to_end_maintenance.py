@@ -14,6 +14,7 @@ from alertd.demo.smtp_sink import SmtpSink
 from alertd.notify.notification import Notification
 from alertd.observe.listener import PipelineListener
 from tests.notices.test_end_to_end import RULES, degradation, mails_for, to_customers, until
+from tests.support import checkout
 from tests.support.daemon import kafka_yaml, running_daemon, unique, write_config
 from tests.support.kafka import produce_events
 
@@ -30,16 +31,10 @@ def config(kafka: str, topic: str, smtp: int) -> str:
     now = time.time()
     start = datetime.fromtimestamp(now - 60, UTC).isoformat()
     end = datetime.fromtimestamp(now + 3600, UTC).isoformat()
-    return f"""\
-{kafka_yaml(kafka, topic)}http: {{listen: "127.0.0.1:0"}}
-smtp: {{host: 127.0.0.1, port: {smtp}}}
-rule_files: [rules.yml]
-route: {{receiver: oncall}}
-receivers:
-  - name: oncall
-    email_configs: [{{to: [oncall@shop.example], from: alertd@shop.example}}]
-notify: {{retry: {{initial_backoff: 100ms}}}}
-detect: {{clock_tick: 100ms, idle_lag: 1h}}
+    return checkout.email_oncall(
+        kafka_yaml(kafka, topic),
+        smtp,
+        extra=f"""\
 customers: {{file: customers.yml}}
 notices:
   confirm_after: 0s
@@ -54,7 +49,8 @@ notices:
       title: US checkout database upgrade
       components: [checkout]
       regions: [us-east]
-"""
+""",
+    )
 
 
 class Pages(PipelineListener):

@@ -2,20 +2,11 @@
 
 from __future__ import annotations
 
-from alertd.ingest.event import Event
+from tests.support import checkout
 from tests.support.daemon import kafka_yaml, unique
 
 TOKEN = "t0ken-for-tests"
-RULES = """\
-rules:
-  - name: checkout_errors
-    match: {kind: metric, name: http_error_ratio, labels: {service: checkout}}
-    group_by: [service, region]
-    detect: {threshold: {above: 0.05}}
-    severity: critical
-    labels: {team: payments}
-    annotations: {summary: "Checkout errors at {{ value }} in {{ labels.region }}"}
-"""
+RULES = checkout.rules()
 
 
 def oncall_config(kafka: str, topic: str, recorder_url: str, silences_topic: str = "") -> str:
@@ -44,11 +35,4 @@ detect: {{clock_tick: 100ms, idle_lag: 1h}}
 """
 
 
-def ratio(t: float, value: float, region: str = "eu-west") -> Event:
-    return Event(
-        time=t,
-        kind="metric",
-        name="http_error_ratio",
-        value=value,
-        labels={"service": "checkout", "region": region},
-    )
+ratio = checkout.ratio

@@ -21,21 +21,11 @@ from alertd.cli import main
 from alertd.daemon import Daemon
 from alertd.demo.smtp_sink import SmtpSink
 from alertd.ingest.event import Event
+from tests.support import checkout
 from tests.support.daemon import running_daemon, unique, write_config
 from tests.support.kafka import produce_events, produce_raw
 
-RULES = """\
-rules:
-  - name: checkout_errors
-    match: {kind: metric, name: http_error_ratio, labels: {service: checkout}}
-    group_by: [service, region]
-    detect: {threshold: {above: 0.05}}
-    for: 20s
-    severity: critical
-    customers:
-      match: {regions: region, components: service}
-      title: "Checkout problems in {{ labels.region }}"
-"""
+RULES = checkout.rules(for_="20s", customers=checkout.CUSTOMERS)
 
 CUSTOMERS = """\
 customers:
@@ -50,7 +40,7 @@ customers:
 
 def config(kafka: str, topics: dict[str, str], smtp: int) -> str:
     listed = ", ".join(f"{{name: {name}, decoder: {decoder}}}" for name, decoder in topics.items())
-    return f"""\
+    kafka_block = f"""\
 kafka:
   bootstrap_servers: {kafka}
   group_id: {unique("proof-group")}
@@ -58,29 +48,16 @@ kafka:
   dlq_topic: {unique("proof-dlq")}
   session_timeout: 2s
   heartbeat_interval: 500ms
-http: {{listen: "127.0.0.1:0"}}
-smtp: {{host: 127.0.0.1, port: {smtp}}}
-rule_files: [rules.yml]
-route: {{receiver: oncall}}
-receivers:
-  - name: oncall
-    email_configs: [{{to: [oncall@shop.example], from: alertd@shop.example}}]
-notify: {{retry: {{initial_backoff: 100ms}}}}
-detect: {{clock_tick: 100ms, idle_lag: 1h}}
-customers: {{file: customers.yml}}
-notices:
-  confirm_after: 1s
-  rate_limit: 0s
-  from: status@shop.example
 """
+    notices = "notices: {confirm_after: 1s, rate_limit: 0s, from: status@shop.example}\n"
+    return checkout.email_oncall(
+        kafka_block, smtp, extra="customers: {file: customers.yml}\n" + notices
+    )
 
 
 def degradation(region: str, start: float) -> list[Event]:
-    labels = {"service": "checkout", "region": region}
     values = [0.01, 0.08, 0.09, 0.09, 0.1]
-    return [
-        Event(start + 10 * i, "metric", "http_error_ratio", v, labels) for i, v in enumerate(values)
-    ]
+    return [checkout.ratio(start + 10 * i, v, region) for i, v in enumerate(values)]
 
 
 def iso(epoch: float) -> str:
