@@ -198,9 +198,10 @@ def normalised(results: Sequence[FileResult]) -> float:
 
 
 SPLIT_GRID: dict[str, tuple[float, ...]] = {
-    "threshold": (7.0, 8.0, 9.0),
+    "threshold": (8.0, 9.0),
     "hold": (20, 30),
     "persistence": (1.5, 2.0),
+    "bursty": (0.02, 0.05),
 }
 """The defaults' neighbourhood that --split tunes over (``novelty`` stays at Numenta's
 a-priori 5%, everything else at its default)."""

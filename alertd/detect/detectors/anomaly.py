@@ -19,13 +19,18 @@ any of four signs:
 
 Outliers are clipped before they update the level and spread, so one burst does not
 teach the detector that bursts are normal, while a lasting change is adopted after a
-while. Once it fires, the verdict holds for ``hold`` points, so one incident is one
+while. Whether outliers are normal *for this series* is learnt separately: the share
+of its points beyond the outlier or drift bar (a slow moving average, starting at 0).
+Above ``bursty`` the series is bursty by nature (a job every hour, a spiky load
+balancer) and its outliers and drifts are no longer news; only novelty and persistence
+still fire there, so a burst taller than any before or a stretch longer than any
+before is still caught. Once it fires, the verdict holds for ``hold`` points, so one incident is one
 alert rather than a volley. Defaults were chosen on the NAB corpus with a two-fold
 split (bench/nab.py --split), never per file.
 
 Context for templates: ``score`` (deviations from expected), ``expected``,
-``deviation``, ``shift_score``, ``novel`` and ``run`` (points on one side of the
-long-term level).
+``deviation``, ``shift_score``, ``novel``, ``run`` (points on one side of the
+long-term level) and ``outlier_share`` (recent share of outlying points).
 """
 
 from __future__ import annotations
@@ -59,9 +64,12 @@ class AnomalyParams(DetectorParams):
     """A sustained drift counts at this fraction of ``threshold``."""
     novelty: float = Field(default=0.05, ge=0)
     """Margin beyond the all-time range, as a fraction of it, that is new (0: off)."""
-    persistence: float = Field(default=1.5, ge=0)
+    persistence: float = Field(default=2.0, ge=0)
     """A stretch on one side of the long-term level this many times longer than any
     before is anomalous (0: off)."""
+    bursty: float = Field(default=0.05, ge=0, le=1)
+    """Share of outlying points (over about ``4 * memory`` points) above which
+    outliers and drifts are this series' normal and no longer fire (0: off)."""
     memory: int = Field(default=300, ge=10)
     """Points the moving statistics effectively remember."""
     warmup: int = Field(default=60, ge=2)
@@ -83,6 +91,7 @@ class AnomalySeries(NoTick):
         "_longest",
         "_mean",
         "_n",
+        "_outliers",
         "_p",
         "_run",
         "_side",
@@ -105,6 +114,7 @@ class AnomalySeries(NoTick):
         self._dev: float = 0.0
         self._drift: float = 0.0
         self._level: float = 0.0
+        self._outliers: float = 0.0  # slow moving share of points beyond the bars
         self._lo: float = math.inf
         self._hi: float = -math.inf
 
@@ -126,11 +136,9 @@ class AnomalySeries(NoTick):
         self._track_run(x)
         threshold = self._p.threshold
         shift_bar = self._p.shift * threshold
+        outlying = self._outlying(score > threshold or shift_score > shift_bar)
         anomalous = self._n > self._p.warmup and (
-            score > threshold
-            or shift_score > shift_bar
-            or (novel and score > shift_bar)
-            or self._overlong()
+            outlying or (novel and score > shift_bar) or self._overlong()
         )
         self._learn(x, dev)
         if anomalous:
@@ -144,8 +152,20 @@ class AnomalySeries(NoTick):
             "deviation": dev,
             "novel": novel,
             "run": self._run,
+            "outlier_share": self._outliers,
         }
         return Verdict(anomalous or self._hold_left > 0, x, context)
+
+    def _outlying(self, beyond: bool) -> bool:
+        """Beyond a bar, unless this series is so often beyond one that it is its normal.
+
+        The share is judged before this point joins it, so the first burst of a calm
+        series still fires; it starts at 0, so a young series is presumed calm.
+        """
+        bursty = self._p.bursty
+        usual = bool(bursty) and self._outliers > bursty
+        self._outliers += (float(beyond) - self._outliers) / (_LONG * self._p.memory)
+        return beyond and not usual
 
     def _novel(self, x: float) -> bool:
         """Outside the all-time range by more than ``novelty`` of it (then widen it)."""

@@ -93,3 +93,34 @@ def test_a_first_ever_excursion_fires_below_the_outlier_threshold_a_known_one_do
     assert verdict is not None
     assert not verdict.active
     assert not verdict.context["novel"]
+
+
+def spiky(n: int, height: float = 100.0) -> list[tuple[float, float]]:
+    """Calm for 300 points, then a spike every 15: outliers become its normal."""
+    return [
+        (t, v + (height if i >= 300 and i % 15 == 0 else 0.0)) for i, (t, v) in enumerate(noisy(n))
+    ]
+
+
+def test_a_series_that_bursts_all_the_time_stops_alerting_on_its_usual_bursts() -> None:
+    s = series("anomaly")
+    verdicts = feed(s, spiky(2000))
+    assert any(v and v.active for v in verdicts[300:400])  # at first a burst is news
+    late = verdicts[1000:]
+    assert not any(v and v.active for v in late)
+    assert all(v is None or v.context["outlier_share"] > 0.05 for v in late)
+
+
+def test_a_bursty_series_still_fires_on_a_burst_taller_than_any_before() -> None:
+    s = series("anomaly")
+    feed(s, spiky(2000))
+    verdict = s.observe(2000 * 60.0, 400.0)
+    assert verdict is not None
+    assert verdict.active
+    assert verdict.context["novel"]
+
+
+def test_without_the_bursty_gate_every_usual_burst_still_alerts() -> None:
+    s = series("anomaly", bursty=0)
+    verdicts = feed(s, spiky(2000))
+    assert any(v and v.active for v in verdicts[1000:])
