@@ -42,14 +42,14 @@ async def _declare(request: web.Request) -> web.Response:
     unknown = [s for s in spec.segments if s not in service.directory.segments]
     if unknown:
         raise web.HTTPBadRequest(text=f"unknown segments: {', '.join(unknown)}\n")
-    window = await service.declare_maintenance(spec)
+    window = await service.maintenance.declare(spec)
     await service.tick()
     return web.json_response(window.as_json(service.now()), status=201)
 
 
 async def _cancel(request: web.Request) -> web.Response:
     service = request.app[NOTICES_KEY]
-    window = await service.cancel_maintenance(request.match_info["id"])
+    window = await service.maintenance.cancel(request.match_info["id"])
     if window is None:
         raise web.HTTPNotFound(text="no such maintenance window\n")
     return web.json_response(window.as_json(service.now()))

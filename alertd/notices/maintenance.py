@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from alertd.alerts.model import rfc3339
 from alertd.customers.directory import CustomerDirectory
@@ -106,6 +107,10 @@ def _label_for(
     return None
 
 
+class MaintenanceSink(Protocol):
+    async def save(self, spec: MaintenanceSpec, cancelled: bool) -> None: ...
+
+
 class MaintenanceBook:
     """Declared windows and which of their notices are due."""
 
@@ -114,6 +119,23 @@ class MaintenanceBook:
         self._windows: dict[str, Window] = {}
         for spec in specs:
             self.add(spec)
+        self.sink: MaintenanceSink | None = None
+        """Where windows declared over HTTP are kept (the shared topic in the daemon)."""
+
+    async def declare(self, spec: MaintenanceSpec) -> Window:
+        """Declare or replace a window on-call asked for: written to the sink first."""
+        if self.sink is not None:
+            await self.sink.save(spec, cancelled=False)
+        return self.add(spec)
+
+    async def cancel(self, window_id: str) -> Window | None:
+        window = self._windows.get(window_id)
+        if window is None:
+            return None
+        if self.sink is not None:
+            await self.sink.save(window.spec, cancelled=True)
+        window.cancelled = True
+        return window
 
     def add(self, spec: MaintenanceSpec) -> Window:
         """Declare or replace a window (replacing keeps what was already sent)."""

@@ -13,7 +13,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
-from typing import Any, Protocol
+from typing import Any
 
 import structlog
 
@@ -24,9 +24,9 @@ from alertd.config.rules import RuleSpec
 from alertd.customers.audience import Audience, resolve
 from alertd.customers.directory import CustomerDirectory, UnknownSegment
 from alertd.customers.spec import AudienceSpec
-from alertd.notices.config import MaintenanceSpec, NoticesConfig
+from alertd.notices.config import NoticesConfig
 from alertd.notices.delivery import NoticeSender
-from alertd.notices.maintenance import MaintenanceBook, Window
+from alertd.notices.maintenance import MaintenanceBook
 from alertd.notices.metrics import NoticeMetrics
 from alertd.notices.model import NoticeItem, Stage
 from alertd.notices.paging import OwnerPager
@@ -38,10 +38,6 @@ log = structlog.get_logger(__name__)
 DEFAULT_TITLE = "Service disruption"
 WAITING = frozenset({Status.WAITING, Status.HELD, Status.AWAITING_APPROVAL})
 DONE = frozenset({Status.CLOSED, Status.CANCELLED, Status.NO_AUDIENCE})
-
-
-class MaintenanceSink(Protocol):
-    async def save(self, spec: MaintenanceSpec, cancelled: bool) -> None: ...
 
 
 class NoticeError(Exception):
@@ -84,8 +80,6 @@ class NoticeService:
         """Whether this process sends maintenance notices (one process in a group does)."""
         self.maintenance_origin: Callable[[], Origin | None] = lambda: None
         """The partition the leader files maintenance notices under."""
-        self.maintenance_sink: MaintenanceSink | None = None
-        """Where windows declared over HTTP are kept (a compacted topic in the daemon)."""
         self.alert_of: Callable[[str], Alert | None] = lambda fingerprint: None
         """An active alert by fingerprint (for notices restored without their alert)."""
         sender.origin_of = self.origin_of
@@ -304,47 +298,32 @@ class NoticeService:
 
     # -- on-call actions -------------------------------------------------------------
 
-    async def declare_maintenance(self, spec: MaintenanceSpec) -> Window:
-        """Declare or replace a window; written to the shared topic first when there is one."""
-        if self.maintenance_sink is not None:
-            await self.maintenance_sink.save(spec, cancelled=False)
-        return self.maintenance.add(spec)
-
-    async def cancel_maintenance(self, window_id: str) -> Window | None:
-        window = self.maintenance.get(window_id)
-        if window is None:
-            return None
-        if self.maintenance_sink is not None:
-            await self.maintenance_sink.save(window.spec, cancelled=True)
-        window.cancelled = True
-        return window
-
     def state(self, incident_id: str) -> NoticeState:
         state = self.tracker.get(incident_id)
         if state is None:
             raise NoticeError(f"no customer notice for incident {incident_id!r}", 404)
         return state
 
-    def hold(self, incident_id: str) -> NoticeState:
+    def _waiting(self, incident_id: str, action: str) -> NoticeState:
         state = self.state(incident_id)
         if state.status not in WAITING:
-            raise NoticeError(f"cannot hold: customer notice is {state.status}")
+            raise NoticeError(f"cannot {action}: customer notice is {state.status}")
+        return state
+
+    def hold(self, incident_id: str) -> NoticeState:
+        state = self._waiting(incident_id, "hold")
         state.status = Status.HELD
         self._refresh_gauges()
         return state
 
     async def release(self, incident_id: str) -> NoticeState:
         """Send now (also approves a notice waiting because its audience is large)."""
-        state = self.state(incident_id)
-        if state.status not in WAITING:
-            raise NoticeError(f"cannot release: customer notice is {state.status}")
+        state = self._waiting(incident_id, "release")
         await self._publish(state, self.now(), approved=True)
         return state
 
     def cancel(self, incident_id: str) -> NoticeState:
-        state = self.state(incident_id)
-        if state.status not in WAITING:
-            raise NoticeError(f"cannot cancel: customer notice is {state.status}")
+        state = self._waiting(incident_id, "cancel")
         state.status = Status.CANCELLED
         self._refresh_gauges()
         return state

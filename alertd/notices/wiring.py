@@ -154,7 +154,7 @@ class CustomerNotices:
             bootstrap_servers, topic, lambda _, value: apply_record(book, value), options
         )
         read = await self._maintenance_feed.start()
-        self.service.maintenance_sink = MaintenanceTopic(producer, topic)
+        self.service.maintenance.sink = MaintenanceTopic(producer, topic)
         log.info("maintenance_windows_restored", topic=topic, records=read)
 
     async def stop(self) -> None:

@@ -21,9 +21,7 @@ _SKIPPED = ("audience", "origin")
 
 def encode_notice(state: NoticeState) -> bytes:
     fields = {
-        f.name: getattr(state, f.name)
-        for f in dataclasses.fields(state)
-        if f.name not in _SKIPPED
+        f.name: getattr(state, f.name) for f in dataclasses.fields(state) if f.name not in _SKIPPED
     }
     fields["labels"] = dict(state.labels)
     fields["audience"] = {"ids": state.audience.ids(), "sizes": _plain(state.audience.sizes)}
