@@ -1,23 +1,22 @@
 """Keep the directory current from a compacted topic of ``kind: customer`` events.
 
 Every alertd process reads the whole topic (no consumer group): each one needs the
-full directory, not a share of it. The record key is the customer id; a null value (a
+full directory, not a share of it. It is read to its end before the daemon starts
+work, then followed. The record key is the customer id; a null value (a
 tombstone) or an event named ``deleted`` removes the customer. A bad record is logged
 and skipped, never fatal.
 """
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 import structlog
-from aiokafka import AIOKafkaConsumer, ConsumerRecord
-from aiokafka.errors import KafkaError
 from pydantic import ValidationError
 
 from alertd.customers.directory import CustomerDirectory
 from alertd.customers.model import Customer
+from alertd.ingest.compacted import CompactedTopic
 from alertd.ingest.decoders import DecodeError, decode_alertd
 
 log = structlog.get_logger(__name__)
@@ -68,54 +67,35 @@ def apply_attributes(
 
 
 class CustomerFeed:
+    """The directory's follower of the customer topic.
+
+    :meth:`start` returns once the topic has been read to its end, so notices restored
+    from the changelog right after it find their customers' contact details.
+    """
+
     def __init__(
         self,
         bootstrap_servers: str,
         topic: str,
         directory: CustomerDirectory,
-        client_id: str = "alertd-customers",
         client_options: dict[str, object] | None = None,
     ) -> None:
         """``client_options``: the daemon's TLS/SASL settings for the cluster."""
         self.topic = topic
-        self._directory = directory
-        self._consumer = AIOKafkaConsumer(
+        self._topic = CompactedTopic(
+            bootstrap_servers,
             topic,
-            bootstrap_servers=bootstrap_servers,
-            client_id=client_id,
-            group_id=None,
-            enable_auto_commit=False,
-            auto_offset_reset="earliest",
-            **(client_options or {}),
+            lambda key, value: apply_record(directory, key, value),
+            client_options,
         )
-        self._task: asyncio.Task[None] | None = None
-        self.records = 0
+
+    @property
+    def records(self) -> int:
+        return self._topic.records
 
     async def start(self) -> None:
-        await self._consumer.start()
-        self._task = asyncio.create_task(self._run(), name="customer-feed")
+        read = await self._topic.start()
+        log.info("customer_directory_loaded", topic=self.topic, records=read)
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            await asyncio.gather(self._task, return_exceptions=True)
-        await self._consumer.stop()
-
-    async def _run(self) -> None:
-        while True:
-            try:
-                batch = await self._consumer.getmany(timeout_ms=500)
-            except KafkaError as exc:
-                log.warning("customer_feed_fetch_failed", error=str(exc))
-                await asyncio.sleep(1.0)
-                continue
-            for records in batch.values():
-                try:
-                    self._apply(records)
-                except Exception:  # a record must never stop the directory from updating
-                    log.exception("customer_feed_apply_failed")
-
-    def _apply(self, records: list[ConsumerRecord]) -> None:
-        for record in records:
-            self.records += 1
-            apply_record(self._directory, record.key, record.value)
+        await self._topic.stop()

@@ -20,7 +20,7 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.errors import KafkaError
 
 log = structlog.get_logger(__name__)
-Apply = Callable[[bytes | None, bytes | None], None]
+Apply = Callable[[bytes | None, bytes | None], object]
 """Called with each record's key and value (None: a tombstone), in topic order."""
 CATCH_UP_TIMEOUT = 30.0
 
