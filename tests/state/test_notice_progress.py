@@ -12,10 +12,12 @@ from alertd.customers.model import Customer
 from alertd.notices.tracker import Status
 from alertd.state import keys
 from alertd.state.changelog import Changelog
+from alertd.state.codec import encode_object
 from alertd.state.notice_section import NoticeSection
 from alertd.state.origin import Origin, working_for
 from alertd.state.section import Buffer
 from tests.notices.helpers import Harness, customer, harness
+from tests.state.stack import build, close
 
 ORIGIN: Origin = ("events", 0)
 QUIET_ALL_DAY = {"start": "00:00", "end": "23:59"}
@@ -152,3 +154,28 @@ async def test_finished_notice_is_written_once_and_tombstoned_when_pruned(log: C
     h.service.tracker.prune()
     section.collect(ORIGIN, buffers[0])
     assert list(buffers[0].values()) == [None]
+
+
+async def test_corrupt_notice_records_are_skipped_and_the_rest_restores(log: Changelog) -> None:
+    first = harness(_customers(), confirm_after=0)
+    section, buffers = _attach(first)
+    with working_for(ORIGIN):
+        incident = await first.fire()
+    await first.advance(1)
+    await _persist(section, buffers, log)
+    garbage = [
+        (keys.key(keys.NOTICE, "events", "inc-bad"), b"\xc1not msgpack"),
+        (keys.key(keys.NOTICE, "events", "inc-empty"), encode_object({"status": "waiting"})),
+        (keys.key(keys.DIGEST, "events", "acme", "story"), encode_object([1, 2, 3])),
+        (keys.key(keys.SENT, "events", "acme"), b"\xa3abc"),
+        (keys.key(keys.QUIET, "events"), encode_object({})),
+    ]
+    await log.write(0, garbage)
+
+    stack = build(log, "events")
+    second = harness(_customers(), confirm_after=0)
+    second.clock[0] = first.now
+    stack.state.sections.append(NoticeSection(second.service, stack.state.buffer))
+    await stack.state.assigned([("events", 0)])
+    assert [s.incident_id for s in second.service.tracker.all()] == [incident.id]
+    await close(stack)
