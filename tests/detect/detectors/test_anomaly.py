@@ -3,7 +3,10 @@ from __future__ import annotations
 import math
 import random
 
+import msgspec
+
 from alertd.detect.detectors.base import Verdict
+from alertd.state.codec import encode_state, restore_state
 from tests.detect.support import feed, series
 
 
@@ -186,3 +189,28 @@ def test_a_repeat_no_longer_than_twice_the_series_usual_repeats_does_not_fire() 
     assert verdicts[-1] is not None
     assert verdicts[-1].context["stuck"] == 12
     assert not any(v and v.active for v in verdicts[100:])
+
+
+NEW_FIELDS = ("_since_beyond", "_starts", "_routine", "_last", "_same", "_longest_same")
+
+
+def test_a_restored_series_carries_on_exactly_where_it_was() -> None:
+    points = daily_job(6)
+    live, restored = series("anomaly"), series("anomaly")
+    feed(live, points[:900])
+    restore_state(restored, encode_state(live))
+    assert [v and v.active for v in feed(live, points[900:])] == [
+        v and v.active for v in feed(restored, points[900:])
+    ]
+
+
+def test_state_from_before_the_periodic_and_stuck_signs_restores_and_runs() -> None:
+    live = series("anomaly")
+    feed(live, noisy(500))
+    old = {
+        k: v for k, v in msgspec.msgpack.decode(encode_state(live)).items() if k not in NEW_FIELDS
+    }
+    restored = series("anomaly")
+    restore_state(restored, msgspec.msgpack.encode(old))
+    frozen = [(i * 60.0, 100.0) for i in range(500, 540)]
+    assert any(v and v.active for v in feed(restored, frozen))  # the stuck sign still works
