@@ -2,7 +2,7 @@
 
 ``anomaly: {}`` learns each series' level and spread as exponentially weighted
 moving statistics (a handful of numbers per series, whatever its length) and fires on
-any of four signs:
+any of five signs:
 
 - a point far from the expected level: more than ``threshold`` mean absolute
   deviations away (a spike or a dip);
@@ -15,7 +15,9 @@ any of four signs:
 - an unusual duration: the series stays on one side of its long-term level for more
   than ``persistence`` times the longest such stretch seen before, which catches a
   missing or stuck phase of a periodic pattern (a daily peak that does not come)
-  whose values all lie in the normal range.
+  whose values all lie in the normal range;
+- a stuck value: the same value repeated for longer than ``persistence`` times any
+  such run before, as when an exporter freezes on its last reading.
 
 Outliers are clipped before they update the level and spread, so one burst does not
 teach the detector that bursts are normal, while a lasting change is adopted after a
@@ -24,13 +26,16 @@ of its points beyond the outlier or drift bar (a slow moving average, starting a
 Above ``bursty`` the series is bursty by nature (a job every hour, a spiky load
 balancer) and its outliers and drifts are no longer news; only novelty and persistence
 still fire there, so a burst taller than any before or a stretch longer than any
-before is still caught. Once it fires, the verdict holds for ``hold`` points, so one incident is one
-alert rather than a volley. Defaults were chosen on the NAB corpus with a two-fold
-split (bench/nab.py --split), never per file.
+before is still caught. Bursts on a schedule are normal too, however rare: an
+excursion that starts on the beat of earlier ones (within ``periodic`` of an interval
+between them) is a job the series runs, not news. Once it fires, the verdict holds
+for ``hold`` points, so one incident is one alert rather than a volley. Defaults were
+chosen on the NAB corpus with a two-fold split (bench/nab.py --split), never per file.
 
 Context for templates: ``score`` (deviations from expected), ``expected``,
 ``deviation``, ``shift_score``, ``novel``, ``run`` (points on one side of the
-long-term level) and ``outlier_share`` (recent share of outlying points).
+long-term level), ``outlier_share`` (recent share of outlying points), ``routine``
+(the excursion is on the series' beat) and ``stuck`` (points of identical values).
 """
 
 from __future__ import annotations
