@@ -202,6 +202,7 @@ SPLIT_GRID: dict[str, tuple[float, ...]] = {
     "hold": (20, 30),
     "persistence": (1.5, 2.0),
     "bursty": (0.02, 0.05),
+    "periodic": (0.05, 0.1),
 }
 """The defaults' neighbourhood that --split tunes over (``novelty`` stays at Numenta's
 a-priori 5%, everything else at its default)."""

@@ -2,7 +2,7 @@
 
 ``anomaly: {}`` learns each series' level and spread as exponentially weighted
 moving statistics (a handful of numbers per series, whatever its length) and fires on
-any of four signs:
+any of five signs:
 
 - a point far from the expected level: more than ``threshold`` mean absolute
   deviations away (a spike or a dip);
@@ -15,7 +15,9 @@ any of four signs:
 - an unusual duration: the series stays on one side of its long-term level for more
   than ``persistence`` times the longest such stretch seen before, which catches a
   missing or stuck phase of a periodic pattern (a daily peak that does not come)
-  whose values all lie in the normal range.
+  whose values all lie in the normal range;
+- a stuck value: the same value repeated for longer than ``persistence`` times any
+  such run before, as when an exporter freezes on its last reading.
 
 Outliers are clipped before they update the level and spread, so one burst does not
 teach the detector that bursts are normal, while a lasting change is adopted after a
@@ -24,13 +26,16 @@ of its points beyond the outlier or drift bar (a slow moving average, starting a
 Above ``bursty`` the series is bursty by nature (a job every hour, a spiky load
 balancer) and its outliers and drifts are no longer news; only novelty and persistence
 still fire there, so a burst taller than any before or a stretch longer than any
-before is still caught. Once it fires, the verdict holds for ``hold`` points, so one incident is one
-alert rather than a volley. Defaults were chosen on the NAB corpus with a two-fold
-split (bench/nab.py --split), never per file.
+before is still caught. Bursts on a schedule are normal too, however rare: an
+excursion that starts on the beat of earlier ones (within ``periodic`` of an interval
+between them) is a job the series runs, not news. Once it fires, the verdict holds
+for ``hold`` points, so one incident is one alert rather than a volley. Defaults were
+chosen on the NAB corpus with a two-fold split (bench/nab.py --split), never per file.
 
 Context for templates: ``score`` (deviations from expected), ``expected``,
 ``deviation``, ``shift_score``, ``novel``, ``run`` (points on one side of the
-long-term level) and ``outlier_share`` (recent share of outlying points).
+long-term level), ``outlier_share`` (recent share of outlying points), ``routine``
+(the excursion is on the series' beat) and ``stuck`` (points of identical values).
 """
 
 from __future__ import annotations
@@ -55,6 +60,9 @@ _LONG = 4
 level used for outliers, so a whole phase of a daily pattern does not become normal."""
 _MIN_RUN = 5
 """Runs shorter than this are noise around the level, not a duration worth learning."""
+_BEATS = 4
+"""Starts of past excursions remembered to recognise a schedule: the newest and three
+before it, so one or two irregular excursions between two beats do not hide the beat."""
 
 
 class AnomalyParams(DetectorParams):
@@ -70,6 +78,10 @@ class AnomalyParams(DetectorParams):
     bursty: float = Field(default=0.05, ge=0, le=1)
     """Share of outlying points (over about ``4 * memory`` points) above which
     outliers and drifts are this series' normal and no longer fire (0: off)."""
+    periodic: float = Field(default=0.1, ge=0, lt=1)
+    """An excursion that starts on the beat of earlier ones (its interval since the
+    last equals an interval between earlier ones, within this fraction) is a scheduled
+    job, not news, and its outliers and drifts do not fire (0: off)."""
     memory: int = Field(default=300, ge=10)
     """Points the moving statistics effectively remember."""
     warmup: int = Field(default=60, ge=2)
@@ -85,16 +97,22 @@ class AnomalySeries(NoTick):
         "_drift",
         "_hi",
         "_hold_left",
+        "_last",
         "_latest",
         "_level",
         "_lo",
         "_longest",
+        "_longest_same",
         "_mean",
         "_n",
         "_outliers",
         "_p",
+        "_routine",
         "_run",
+        "_same",
         "_side",
+        "_since_beyond",
+        "_starts",
     )
 
     def __init__(self, params: AnomalyParams) -> None:
@@ -117,6 +135,13 @@ class AnomalySeries(NoTick):
         self._outliers: float = 0.0  # slow moving share of points beyond the bars
         self._lo: float = math.inf
         self._hi: float = -math.inf
+        # starts (event times) of the latest excursions, newest first
+        self._starts: tuple[float, ...] = (-math.inf,) * _BEATS
+        self._since_beyond: int = 2**31  # points since the last one beyond a bar
+        self._routine: bool = False  # the current excursion is on a known beat
+        self._last: float = math.nan
+        self._same: int = 0  # points in the current run of identical values
+        self._longest_same: int = 0
 
     def observe(self, t: float, value: float | None) -> Verdict | None:
         if is_missing(value):
@@ -136,9 +161,12 @@ class AnomalySeries(NoTick):
         self._track_run(x)
         threshold = self._p.threshold
         shift_bar = self._p.shift * threshold
-        outlying = self._outlying(score > threshold or shift_score > shift_bar)
+        beyond = score > threshold or shift_score > shift_bar
+        routine = self._on_beat(t, beyond)
+        outlying = self._outlying(beyond) and not routine
+        stuck = self._stuck(x)
         anomalous = self._n > self._p.warmup and (
-            outlying or (novel and score > shift_bar) or self._overlong()
+            outlying or (novel and score > shift_bar) or self._overlong() or stuck
         )
         self._learn(x, dev)
         if anomalous:
@@ -153,6 +181,8 @@ class AnomalySeries(NoTick):
             "novel": novel,
             "run": self._run,
             "outlier_share": self._outliers,
+            "routine": routine,
+            "stuck": self._same,
         }
         return Verdict(anomalous or self._hold_left > 0, x, context)
 
@@ -166,6 +196,52 @@ class AnomalySeries(NoTick):
         usual = bool(bursty) and self._outliers > bursty
         self._outliers += (float(beyond) - self._outliers) / (_LONG * self._p.memory)
         return beyond and not usual
+
+    def _on_beat(self, t: float, beyond: bool) -> bool:
+        """Whether the excursion this point belongs to recurs on a schedule.
+
+        An excursion starts at a point beyond a bar after ``hold`` points within them.
+        It is on the beat when the time since the previous start equals the time
+        between that start and one of the three before it, within ``periodic`` of it:
+        a job every day or every hour, whose spikes are its normal even when they are
+        too rare for the bursty share to notice. The verdict lasts the excursion.
+        """
+        if not beyond:
+            self._since_beyond += 1
+            return self._routine and self._since_beyond <= self._p.hold
+        if self._since_beyond > self._p.hold and self._n > self._p.warmup:
+            self._routine = self._completes_beat(t)
+            self._starts = (t, *self._starts[:-1])
+        self._since_beyond = 0
+        return self._routine
+
+    def _completes_beat(self, t: float) -> bool:
+        tolerance = self._p.periodic
+        newest, *older = self._starts
+        gap = t - newest
+        return bool(tolerance) and any(
+            0 < newest - before < math.inf
+            and abs(gap - (newest - before)) <= tolerance * (newest - before)
+            for before in older
+        )
+
+    def _stuck(self, x: float) -> bool:
+        """Identical values for longer than ``persistence`` times any such run before.
+
+        A sensor or exporter that freezes repeats its last value while it used to
+        move; the run must start after warmup, so a series that is constant from the
+        start (a flag, an idle counter) is just flat, not stuck.
+        """
+        if x == self._last:
+            self._same += 1
+        else:
+            self._longest_same = max(self._longest_same, self._same)
+            self._same = 1
+        self._last = x
+        ratio = self._p.persistence
+        started_after_warmup = self._n - self._same > self._p.warmup
+        longest = max(self._longest_same, _MIN_RUN)
+        return bool(ratio) and started_after_warmup and self._same > ratio * longest
 
     def _novel(self, x: float) -> bool:
         """Outside the all-time range by more than ``novelty`` of it (then widen it)."""

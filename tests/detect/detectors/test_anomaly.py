@@ -3,6 +3,10 @@ from __future__ import annotations
 import math
 import random
 
+import msgspec
+
+from alertd.detect.detectors.base import Verdict
+from alertd.state.codec import encode_state, restore_state
 from tests.detect.support import feed, series
 
 
@@ -124,3 +128,89 @@ def test_without_the_bursty_gate_every_usual_burst_still_alerts() -> None:
     s = series("anomaly", bursty=0)
     verdicts = feed(s, spiky(2000))
     assert any(v and v.active for v in verdicts[1000:])
+
+
+def daily_job(beats: int, extra_at: int = -1) -> list[tuple[float, float]]:
+    """Calm noise with a spike every ~200 points (a few points of jitter), like a
+    nightly batch job; optionally one more spike off the beat at ``extra_at``."""
+    rng = random.Random(7)
+    on_beat = {300 + 200 * k + rng.randint(-4, 4) for k in range(beats)}
+    return [
+        (t, v + (60.0 if i in on_beat or i == extra_at else 0.0))
+        for i, (t, v) in enumerate(noisy(300 + 200 * beats))
+    ]
+
+
+def firing_starts(verdicts: list[Verdict | None]) -> list[int]:
+    states = [bool(v and v.active) for v in verdicts]
+    return [i for i, on in enumerate(states) if on and (i == 0 or not states[i - 1])]
+
+
+def test_a_spike_on_the_beat_of_earlier_ones_is_a_scheduled_job_not_news() -> None:
+    verdicts = feed(series("anomaly"), daily_job(10))
+    fired = firing_starts(verdicts)
+    assert 2 <= len(fired) <= 3  # until two intervals agree, each spike is news
+    assert all(i < 300 + 200 * 3 for i in fired)
+
+
+def test_a_spike_off_the_beat_still_fires_on_a_scheduled_series() -> None:
+    off_beat = 300 + 200 * 7 + 100
+    verdicts = feed(series("anomaly"), daily_job(10, extra_at=off_beat))
+    assert off_beat in firing_starts(verdicts)
+
+
+def test_without_the_periodic_gate_every_scheduled_spike_alerts() -> None:
+    verdicts = feed(series("anomaly", periodic=0), daily_job(10))
+    assert len(firing_starts(verdicts)) == 10
+
+
+def test_a_series_that_freezes_on_its_last_value_fires() -> None:
+    moving = noisy(500)
+    frozen = [(i * 60.0, moving[-1][1]) for i in range(500, 540)]
+    verdicts = feed(series("anomaly"), moving + frozen)
+    assert not any(v and v.active for v in verdicts[:500])
+    assert any(v and v.active for v in verdicts[500:])
+    late = verdicts[-1]
+    assert late is not None
+    assert late.context["stuck"] == 41
+
+
+def test_a_series_flat_from_the_start_is_not_stuck() -> None:
+    verdicts = feed(series("anomaly"), [(i * 60.0, 5.0) for i in range(1000)])
+    assert not any(v and v.active for v in verdicts)
+
+
+def test_a_repeat_no_longer_than_twice_the_series_usual_repeats_does_not_fire() -> None:
+    # a coarse gauge that reads each value 8 times in a row, then once 12 times
+    usual = [(i * 60.0, float((i // 8) % 3)) for i in range(1000)]
+    longer = [(i * 60.0, 7.0) for i in range(1000, 1012)]
+    s = series("anomaly", threshold=1e9, novelty=0)  # only the stuck sign can fire
+    verdicts = feed(s, usual + longer)
+    assert verdicts[-1] is not None
+    assert verdicts[-1].context["stuck"] == 12
+    assert not any(v and v.active for v in verdicts[100:])
+
+
+NEW_FIELDS = ("_since_beyond", "_starts", "_routine", "_last", "_same", "_longest_same")
+
+
+def test_a_restored_series_carries_on_exactly_where_it_was() -> None:
+    points = daily_job(6)
+    live, restored = series("anomaly"), series("anomaly")
+    feed(live, points[:900])
+    restore_state(restored, encode_state(live))
+    assert [v and v.active for v in feed(live, points[900:])] == [
+        v and v.active for v in feed(restored, points[900:])
+    ]
+
+
+def test_state_from_before_the_periodic_and_stuck_signs_restores_and_runs() -> None:
+    live = series("anomaly")
+    feed(live, noisy(500))
+    old = {
+        k: v for k, v in msgspec.msgpack.decode(encode_state(live)).items() if k not in NEW_FIELDS
+    }
+    restored = series("anomaly")
+    restore_state(restored, msgspec.msgpack.encode(old))
+    frozen = [(i * 60.0, 100.0) for i in range(500, 540)]
+    assert any(v and v.active for v in feed(restored, frozen))  # the stuck sign still works
