@@ -44,6 +44,7 @@ from alertd.proof.sources import facts_source, watched_names
 from alertd.proof.wiring import build_proof
 from alertd.route.paging import PagingOptions
 from alertd.route.tree import Route
+from alertd.state.changelog import PRODUCER_OPTIONS as CHANGELOG_PRODUCER
 from alertd.state.changelog import Changelog
 from alertd.state.partitions import PartitionState
 from alertd.templating import Templates
@@ -137,8 +138,7 @@ class Daemon:
         self._producer = AIOKafkaProducer(
             bootstrap_servers=self.bootstrap_servers,
             client_id=kafka.client_id,
-            acks="all",
-            **self.client_options,
+            **{**CHANGELOG_PRODUCER, **self.client_options},
         )
         await self._producer.start()
         await attach_silence_topic(
