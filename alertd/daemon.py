@@ -23,6 +23,7 @@ from alertd.api.server import build_app
 from alertd.config.reload import Reloader, rebase_store, swap_receivers, watch_files
 from alertd.config.schema import LoadedConfig
 from alertd.embedded.tansu import EmbeddedBroker
+from alertd.heap import HeapPolicy
 from alertd.ingest.consumer import KafkaIngest
 from alertd.ingest.dlq import DeadLetters
 from alertd.ingest.security import describe, kafka_client_options
@@ -58,8 +59,11 @@ class Daemon:
         loaded: LoadedConfig,
         listener: PipelineListener | None = None,
         metrics: Metrics | None = None,
+        heap: HeapPolicy | None = None,
     ) -> None:
         self.loaded = loaded
+        self.heap = heap
+        """Garbage-collector policy of the process (``alertd run``); None when embedded."""
         self.config = loaded.config
         self.metrics = metrics or Metrics()
         self.proof, self.listener = build_proof(self.metrics, loaded.rules, listener)
@@ -184,6 +188,8 @@ class Daemon:
             http_port=self.http_port,
             **describe(kafka),
         )
+        if self.heap is not None:
+            self.heap.apply()
         self.notifier.ready()
 
     async def run(self, stop: asyncio.Event) -> None:
@@ -264,6 +270,8 @@ class Daemon:
                 await self.pipeline.tick(time.time(), detect.idle_lag, detect.series_ttl)
             except Exception:
                 log.exception("clock_tick_failed")
+            if self.heap is not None:
+                self.heap.tick()
 
     async def _start_http(self) -> None:
         host, port = self.config.http.host_port
