@@ -11,7 +11,9 @@ The policy: the configuration, rules and everything else built at startup are fr
 often (cyclic garbage mostly dies young and is still collected there); and full
 collections run on the daemon's clock every ``full_every`` seconds instead of whenever
 the heap grew, so the pause comes once in a while instead of every few seconds. Objects
-freed by reference counting (nearly all of them) are freed at once as before.
+freed by reference counting (nearly all of them) are freed at once as before, frozen
+ones included: a reload that drops the old rules frees them (they hold no reference
+cycles; only cyclic garbage among frozen objects would stay).
 """
 
 from __future__ import annotations
