@@ -70,9 +70,7 @@ async def test_series_expired_among_many_writes_stays_gone_after_restore(log: Ch
     await close(new)
 
 
-async def test_series_that_never_alerted_write_no_track_records(
-    kafka: str, log: Changelog
-) -> None:
+async def test_series_that_never_alerted_write_no_track_records(kafka: str, log: Changelog) -> None:
     stack = build(log, "events")
     await stack.state.assigned([("events", 0)])
     await stack.feed(1, disk(0, 0.5, host="quiet"), disk(0, 0.95, host="loud"))
