@@ -23,6 +23,7 @@ from alertd.api.server import build_app
 from alertd.config.reload import Reloader, rebase_store, swap_receivers, watch_files
 from alertd.config.schema import LoadedConfig
 from alertd.embedded.tansu import EmbeddedBroker
+from alertd.heap import HeapPolicy
 from alertd.ingest.compacted import CompactedTopic
 from alertd.ingest.consumer import KafkaIngest
 from alertd.ingest.dlq import DeadLetters
@@ -45,6 +46,7 @@ from alertd.proof.sources import facts_source, watched_names
 from alertd.proof.wiring import build_proof
 from alertd.route.paging import PagingOptions
 from alertd.route.tree import Route
+from alertd.state.changelog import PRODUCER_OPTIONS as CHANGELOG_PRODUCER
 from alertd.state.changelog import Changelog
 from alertd.state.partitions import PartitionState
 from alertd.templating import Templates
@@ -58,8 +60,11 @@ class Daemon:
         loaded: LoadedConfig,
         listener: PipelineListener | None = None,
         metrics: Metrics | None = None,
+        heap: HeapPolicy | None = None,
     ) -> None:
         self.loaded = loaded
+        self.heap = heap
+        """Garbage-collector policy of the process (``alertd run``); None when embedded."""
         self.config = loaded.config
         self.metrics = metrics or Metrics()
         self.proof, self.listener = build_proof(self.metrics, loaded.rules, listener)
@@ -137,8 +142,7 @@ class Daemon:
         self._producer = AIOKafkaProducer(
             bootstrap_servers=self.bootstrap_servers,
             client_id=kafka.client_id,
-            acks="all",
-            **self.client_options,
+            **{**CHANGELOG_PRODUCER, **self.client_options},
         )
         await self._producer.start()
         self._silence_feed = await attach_silence_topic(
@@ -187,6 +191,8 @@ class Daemon:
             http_port=self.http_port,
             **describe(kafka),
         )
+        if self.heap is not None:
+            self.heap.apply()
         self.notifier.ready()
 
     async def run(self, stop: asyncio.Event) -> None:
@@ -269,6 +275,8 @@ class Daemon:
                 await self.pipeline.tick(time.time(), detect.idle_lag, detect.series_ttl)
             except Exception:
                 log.exception("clock_tick_failed")
+            if self.heap is not None:
+                self.heap.tick()
 
     async def _start_http(self) -> None:
         host, port = self.config.http.host_port

@@ -23,6 +23,7 @@ from common import Workload, bench_config, broker, create_topic, machine, produc
 
 from alertd.config import load_config
 from alertd.daemon import Daemon
+from alertd.heap import HeapPolicy
 from alertd.ingest.event import Event
 from alertd.observe.listener import PipelineListener
 
@@ -87,7 +88,8 @@ async def alertd_rate(
             bench_config(bootstrap, topic, f"alertd-{next(_groups)}", max_batch=max_batch)
         )
         clock = Clock(workload.events)
-        daemon = Daemon(load_config(path), listener=clock)
+        # With the garbage-collector policy `alertd run` applies (alertd/heap.py).
+        daemon = Daemon(load_config(path), listener=clock, heap=HeapPolicy())
         stop = asyncio.Event()
         task = asyncio.create_task(daemon.run(stop))
         try:

@@ -76,11 +76,14 @@ class Lifecycle:
 
     def observe(self, obs: Observation) -> Transition | None:
         track = self._tracks.get(obs.key)
-        self._dirty.add(obs.key)
         if obs.verdict.active:
+            self._dirty.add(obs.key)
             return self._on_active(obs, track)
         if track is None:
+            # Not dirty: a series without a track (most of them) would otherwise cost
+            # a tombstone in the state changelog for every one of its events.
             return None
+        self._dirty.add(obs.key)
         track.value = obs.verdict.value
         return self._on_clear(obs, track)
 

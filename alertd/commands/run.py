@@ -9,6 +9,7 @@ from typing import Any
 
 from alertd.config import ConfigProblems, load_config
 from alertd.daemon import Daemon
+from alertd.heap import HeapPolicy
 from alertd.ingest.topics import CoPartitioningError
 from alertd.observe.logging import configure_logging
 
@@ -21,7 +22,7 @@ def run(config_path: str) -> int:
         return 1
     configure_logging(loaded.config.logging.level, loaded.config.logging.format)
     try:
-        daemon = Daemon(loaded)
+        daemon = Daemon(loaded, heap=HeapPolicy())
     except ValueError as exc:  # e.g. kafka.tls files or kafka.sasl secret unusable
         print(f"{loaded.path}: {exc}", file=sys.stderr)
         return 1

@@ -19,10 +19,13 @@ class Selection:
 
     match: EventMatch
     selector: LabelSelector
+    literal_name: bool = False
+    """The name has no glob characters: compared with ``==`` instead of fnmatch."""
 
     @classmethod
     def of(cls, match: EventMatch) -> Selection:
-        return cls(match, LabelSelector.from_mapping(match.labels))
+        literal = match.name is not None and not (set("*?[") & set(match.name))
+        return cls(match, LabelSelector.from_mapping(match.labels), literal)
 
     @property
     def exact_name(self) -> str | None:
@@ -33,8 +36,13 @@ class Selection:
         match = self.match
         if match.kind is not None and match.kind != event.kind:
             return False
-        if match.name is not None and not fnmatch.fnmatchcase(event.name, match.name):
-            return False
+        name = match.name
+        if name is not None:
+            if self.literal_name:
+                if name != event.name:
+                    return False
+            elif not fnmatch.fnmatchcase(event.name, name):
+                return False
         return self.selector.matches(event.labels)
 
 
@@ -78,7 +86,7 @@ class CompiledRule:
         return any(stream.accepts(event) for stream in self.streams)
 
     def group_labels(self, labels: Mapping[str, str]) -> tuple[str, ...]:
-        return tuple(labels.get(name, "") for name in self.spec.group_by)
+        return tuple([labels.get(name, "") for name in self.spec.group_by])
 
 
 def compile_rule(spec: RuleSpec) -> CompiledRule:

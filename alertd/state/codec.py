@@ -13,6 +13,7 @@ from __future__ import annotations
 import enum
 import importlib
 from collections import deque
+from collections.abc import Sequence
 from typing import Any
 
 import msgspec
@@ -55,26 +56,44 @@ def restore_state(obj: object, raw: bytes) -> None:
         raise StateCodecError(f"cannot restore {type(obj).__name__}: {exc}") from exc
 
 
-def _slot_names(obj: object) -> list[str]:
-    names: list[str] = []
-    for cls in type(obj).__mro__:
-        slots = cls.__dict__.get("__slots__", ())
-        names.extend([slots] if isinstance(slots, str) else slots)
-    if hasattr(obj, "__dict__"):
-        names.extend(vars(obj))
-    return [n for n in dict.fromkeys(names) if n not in ("__dict__", "__weakref__")]
+def _slot_names(obj: object) -> Sequence[str]:
+    slots = _class_slots(type(obj))
+    if not hasattr(obj, "__dict__"):
+        return slots
+    return [n for n in dict.fromkeys([*slots, *vars(obj)]) if n not in _NOT_STATE]
+
+
+_NOT_STATE = ("__dict__", "__weakref__")
+_SLOTS: dict[type, tuple[str, ...]] = {}
+"""Slot names per class, cached: every changelog flush snapshots thousands of objects
+of a handful of classes."""
+
+
+def _class_slots(cls: type) -> tuple[str, ...]:
+    slots = _SLOTS.get(cls)
+    if slots is None:
+        names: list[str] = []
+        for klass in cls.__mro__:
+            own = klass.__dict__.get("__slots__", ())
+            names.extend([own] if isinstance(own, str) else own)
+        slots = _SLOTS[cls] = tuple(n for n in dict.fromkeys(names) if n not in _NOT_STATE)
+    return slots
 
 
 def _fields(obj: object) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for name in _slot_names(obj):
-        if not hasattr(obj, name):
-            continue
-        value = getattr(obj, name)
-        if _is_config(value):
-            continue
-        out[name] = _encode(value)
+        value = getattr(obj, name, _UNSET)
+        if type(value) in _PLAIN:  # the common case first: changelog flushes are hot
+            out[name] = value
+        elif value is not _UNSET and not _is_config(value):
+            out[name] = _encode(value)
     return out
+
+
+_UNSET = object()
+_PLAIN = frozenset({type(None), bool, int, float, str, bytes})
+"""Types stored as they are (exact types: an ``IntEnum`` member is tagged as an enum)."""
 
 
 def _is_config(value: object) -> bool:
@@ -82,6 +101,8 @@ def _is_config(value: object) -> bool:
 
 
 def _encode(value: Any) -> Any:
+    if type(value) in _PLAIN:
+        return value
     if isinstance(value, enum.Enum):
         cls = type(value)
         return {_TAG: "enum", "cls": f"{cls.__module__}:{cls.__qualname__}", "v": value.value}

@@ -100,3 +100,20 @@ def test_glob_names_are_found_by_their_literal_prefix() -> None:
     index = RuleIndex(rules)
     event = Event(time=0.0, kind="metric", name="svc7_errors", value=1.0)
     assert [r.name for r in index.rules_for(event)] == ["r7"]
+
+
+@pytest.mark.parametrize(
+    ("pattern", "name", "accepted"),
+    [
+        ("disk", "disk", True),
+        ("disk", "disks", False),
+        ("[dh]isk", "hisk", True),
+        ("[dh]isk", "[dh]isk", False),  # a glob is a pattern, never compared literally
+        ("http_*", "http_*", True),
+    ],
+)
+def test_selection_compares_literal_names_and_globs_like_fnmatch(
+    pattern: str, name: str, accepted: bool
+) -> None:
+    selection = rule(0, None, pattern, None, None).streams[0].selections[0]
+    assert selection.accepts(Event(time=0.0, kind="metric", name=name, labels={})) is accepted

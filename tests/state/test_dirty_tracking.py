@@ -64,3 +64,10 @@ def test_restored_track_and_series_behave_like_the_originals() -> None:
         (t.state, t.at, t.fingerprint) for t in expected
     ]
     assert [t.state for t in got] == [AlertState.RESOLVED]
+
+
+def test_series_that_never_had_a_track_reports_no_track_change() -> None:
+    evaluator = Evaluator(RULES)
+    evaluator.process(disk(0, 0.5))
+    evaluator.process(disk(1, 0.4))
+    assert evaluator.lifecycle.drain_dirty() == []
