@@ -22,10 +22,9 @@ import time
 from collections import defaultdict, deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 import structlog
-from aiokafka.errors import KafkaError
 
 from alertd.alerts.incidents import Incident
 from alertd.alerts.model import AlertState
@@ -37,22 +36,19 @@ from alertd.observe.metrics import Metrics
 from alertd.state import keys
 from alertd.state.changelog import Changelog
 from alertd.state.codec import StateCodecError, decode_object, encode_object
+from alertd.state.evaluator_records import KINDS as EVALUATOR_KINDS
+from alertd.state.evaluator_records import collect_evaluator, restore_into
 from alertd.state.origin import ORIGIN, Origin
 from alertd.state.paging_state import leave, rejoin
 from alertd.state.records import (
     AlertRecord,
     decode_alert,
     decode_number,
-    decode_series,
-    decode_starts,
-    decode_track,
     encode_alert,
     encode_number,
-    encode_series,
-    encode_starts,
-    encode_track,
 )
 from alertd.state.section import Buffer, StateSection
+from alertd.state.writer import BufferedWriter, StateWriteError
 
 if TYPE_CHECKING:
     from alertd.alerts.evaluator import Evaluator
@@ -60,23 +56,9 @@ if TYPE_CHECKING:
 
 log = structlog.get_logger(__name__)
 
-WRITE_GIVE_UP = 30.0
-"""Seconds a changelog write is retried before the batch fails (and is not committed)."""
-
 MARKER_TTL = 24 * 3600.0
 """Seconds a delivery marker is kept. A replay reaches back only to the last persisted
 offset (well under a second of input), so markers older than this guard nothing."""
-
-WRITE_ATTEMPT = 5.0
-"""Seconds one write attempt may take (a producer with stale metadata can hang longer)."""
-
-
-TOUCHED_RESOLUTION = 60.0
-"""Seconds: how precisely a series' last-seen time is persisted."""
-
-
-class StateWriteError(RuntimeError):
-    """The changelog could not be written: the batch must not be committed."""
 
 
 @dataclass(slots=True)
@@ -111,11 +93,10 @@ class PartitionState:
         self._store = store
         self._dispatcher = dispatcher
         self._metrics = metrics
-        self._buffers: defaultdict[int, Buffer] = defaultdict(dict)
+        self._writer = BufferedWriter(changelog)
         self._written: defaultdict[int, dict[bytes, int]] = defaultdict(dict)
         """Hash of the series record last written per key: an unchanged series is not
         written again (most events leave a detector's state as it was)."""
-        self._locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
         self._applied: dict[Origin, int] = {}
         self._watermarks: dict[Origin, float] = {}
         self._active: dict[str, _Active] = {}
@@ -137,7 +118,7 @@ class PartitionState:
 
     def buffer(self, partition: int) -> Buffer:
         """The partition's pending records, written by the next :meth:`flush`."""
-        return self._buffers[partition]
+        return self._writer.buffer(partition)
 
     # -- ownership -------------------------------------------------------------
 
@@ -219,7 +200,7 @@ class PartitionState:
         origin = (topic, partition)
         self._collect(origin)
         self._unpersisted.discard(origin)
-        buffer = self._buffers[partition]
+        buffer = self._writer.buffer(partition)
         applied = keys.key(keys.APPLIED, topic)
         buffer.pop(applied, None)
         buffer[applied] = encode_number(offset)  # last: the batch is complete once it lands
@@ -235,7 +216,7 @@ class PartitionState:
         for origin in self._owned - self._unpersisted:
             self._collect(origin)
         self._expire_markers(time.time() - MARKER_TTL)
-        await asyncio.gather(*(self.flush(p) for p in list(self._buffers)))
+        await asyncio.gather(*(self.flush(p) for p in self._writer.partitions()))
 
     def alert_changed(self, alert: Alert) -> None:
         """The pipeline applied a transition to ``alert`` (under :data:`ORIGIN`)."""
@@ -257,7 +238,7 @@ class PartitionState:
         partition = self._partition_of(notification)
         if partition is None:
             return
-        buffer = self._buffers[partition]
+        buffer = self._writer.buffer(partition)
         outbox_key = keys.key(keys.OUTBOX, notification.id)
         if not delivery_keys:
             if self._outbox.pop(notification.id, None) is not None:
@@ -285,7 +266,7 @@ class PartitionState:
         partition = pending.partition if pending else self._partition_of(notification)
         if partition is None:
             return
-        buffer = self._buffers[partition]
+        buffer = self._writer.buffer(partition)
         now = time.time()
         buffer[keys.key(keys.DELIVERED, delivery_key)] = encode_number(now)
         self._markers.append((now, partition, delivery_key))
@@ -303,7 +284,7 @@ class PartitionState:
     def _expire_markers(self, before: float) -> None:
         while self._markers and self._markers[0][0] < before:
             _, partition, delivery_key = self._markers.popleft()
-            self._buffers[partition][keys.key(keys.DELIVERED, delivery_key)] = None
+            self._writer.buffer(partition)[keys.key(keys.DELIVERED, delivery_key)] = None
 
     def state_keys(self) -> dict[Origin, tuple[set[SeriesKey], set[SeriesKey]]]:
         """Series and track keys per partition, taken before a config reload."""
@@ -327,47 +308,15 @@ class PartitionState:
             if fingerprint not in still:
                 del self._active[fingerprint]
                 self._paged.pop(fingerprint, None)
-                buffer = self._buffers[active.origin[1]]
+                buffer = self._writer.buffer(active.origin[1])
                 buffer[keys.key(keys.ALERT, active.origin[0], fingerprint)] = None
 
     def outbox_size(self) -> int:
         return len(self._outbox)
 
     async def flush(self, partition: int) -> None:
-        """Write the partition's buffered records in order and wait for the acks.
-
-        Serialised per partition, so a flush that returns has everything buffered
-        before it on the broker (another flush may have written it).
-        """
-        async with self._locks[partition]:
-            records = self._buffers.pop(partition, None)
-            if not records:
-                return
-            deadline = time.monotonic() + WRITE_GIVE_UP
-            delay = 0.1
-            while True:
-                try:
-                    async with asyncio.timeout(WRITE_ATTEMPT):
-                        await self.changelog.write(partition, list(records.items()))
-                    return
-                except (KafkaError, TimeoutError) as exc:
-                    if time.monotonic() > deadline:
-                        self._requeue(partition, records)
-                        raise StateWriteError(
-                            f"changelog {self.changelog.topic} partition {partition} not "
-                            f"writable: {exc}; check the broker"
-                        ) from exc
-                    log.warning("changelog_write_failed", partition=partition, error=repr(exc))
-                    await asyncio.sleep(delay)
-                    delay = min(delay * 2, 2.0)
-
-    def _requeue(self, partition: int, records: Buffer) -> None:
-        newer = self._buffers.pop(partition, {})
-        merged = dict(records)
-        for key, value in newer.items():
-            merged.pop(key, None)
-            merged[key] = value
-        self._buffers[partition] = merged
+        """Write the partition's buffered records (see :meth:`BufferedWriter.flush`)."""
+        await self._writer.flush(partition)
 
     def _partition_of(self, notification: Notification) -> int | None:
         """The partition of the notification's alert; else the one being worked on
@@ -383,10 +332,10 @@ class PartitionState:
     def _collect(self, origin: Origin) -> None:
         """Move the origin's changed state into its partition's write buffer."""
         evaluator = self._pipeline.evaluator_if_any(*origin)
-        buffer = self._buffers[origin[1]]
+        buffer = self._writer.buffer(origin[1])
         topic = origin[0]
         if evaluator is not None:
-            self._collect_evaluator(topic, evaluator, buffer, self._written[origin[1]])
+            collect_evaluator(topic, evaluator, buffer, self._written[origin[1]])
             if self._watermarks.get(origin) != evaluator.watermark:
                 self._watermarks[origin] = evaluator.watermark
                 buffer[keys.key(keys.WATERMARK, topic)] = encode_number(evaluator.watermark)
@@ -412,35 +361,6 @@ class PartitionState:
             )
         for section in self.sections:
             section.collect(origin, buffer)
-
-    @staticmethod
-    def _collect_evaluator(
-        topic: str, evaluator: Evaluator, buffer: Buffer, written: dict[bytes, int]
-    ) -> None:
-        for (rule, group), series, touched in evaluator.engine.drain_dirty():
-            key = keys.key(keys.SERIES, topic, rule, list(group))
-            if series is None:
-                buffer[key] = None
-                written.pop(key, None)
-                continue
-            try:
-                # Last-seen to the minute: expiry needs no more, and an unchanged
-                # series then encodes to the same bytes and is skipped.
-                value = encode_series(series, touched - touched % TOUCHED_RESOLUTION)
-            except (TypeError, ValueError, OverflowError) as exc:
-                log.warning("series_not_persisted", rule=rule, error=str(exc))
-                continue
-            digest = hash(value)
-            if written.get(key) != digest:
-                buffer[key] = value
-                written[key] = digest
-        for (rule, group), track in evaluator.lifecycle.drain_dirty():
-            key = keys.key(keys.TRACK, topic, rule, list(group))
-            buffer[key] = None if track is None else encode_track(track)
-        for flap_key, starts in evaluator.lifecycle.flaps.drain_dirty():
-            rule, group = cast(SeriesKey, flap_key)
-            key = keys.key(keys.FLAPS, topic, rule, list(group))
-            buffer[key] = None if starts is None else encode_starts(starts)
 
     # -- restoring -------------------------------------------------------------
 
@@ -495,19 +415,8 @@ class PartitionState:
             self._watermarks[(topic, partition)] = evaluator.watermark
         elif kind == keys.APPLIED:
             self._applied[(topic, partition)] = int(decode_number(raw))
-        elif kind in (keys.SERIES, keys.TRACK):
-            rule = evaluator.engine.rules.get(str(parts[2]))
-            if rule is None:
-                return  # the rule is gone from the config: its state is gone too
-            series_key: SeriesKey = (rule.name, tuple(str(v) for v in parts[3]))
-            if kind == keys.SERIES:
-                series, touched = decode_series(rule, raw)
-                evaluator.engine.install(series_key, series, touched)
-            else:
-                evaluator.lifecycle.install(series_key, decode_track(rule, series_key[1], raw))
-        elif kind == keys.FLAPS and str(parts[2]) in evaluator.engine.rules:
-            key = (str(parts[2]), tuple(str(v) for v in parts[3]))
-            evaluator.lifecycle.flaps.install(key, decode_starts(raw))
+        elif kind in EVALUATOR_KINDS:
+            restore_into(evaluator, parts, raw)
         elif kind == keys.ALERT:
             self._restore_alert((topic, partition), decode_alert(raw))
 
