@@ -103,7 +103,9 @@ class Pipeline:
                     await self._on_transition(transition, now)
             finally:
                 ORIGIN.reset(token)
-        self._metrics.series.set(sum(e.engine.series_count for e in self._evaluators.values()))
+        engines = [e.engine for e in self._evaluators.values()]
+        self._metrics.series.set(sum(engine.series_count for engine in engines))
+        self._metrics.detector_errors.inc(sum(engine.take_errors() for engine in engines))
         await self.paging.tick(now)
         if self.state is not None:
             await self.state.after_tick()

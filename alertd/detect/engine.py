@@ -70,6 +70,11 @@ class Engine:
         ]
         """Clock-driven rules without groups (a global heartbeat) start on the first tick."""
 
+    def take_errors(self) -> int:
+        """Points detectors failed on since the last call (for the metric)."""
+        errors, self.detector_errors = self.detector_errors, 0
+        return errors
+
     @property
     def series_count(self) -> int:
         return len(self._series)
@@ -107,8 +112,6 @@ class Engine:
                 series = self._series_for(rule, key)
                 series.tick(now)
                 self._touch(rule, key, now)
-        self.detector_errors = 0
-        """Points a detector failed on (its series was reset); exposed for metrics."""
         self._unstarted = []
         while self._heap and self._heap[0][0] <= now:
             due, _, key = heapq.heappop(self._heap)

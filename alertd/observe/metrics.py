@@ -76,6 +76,11 @@ class Metrics:
             "Series dropped after detect.series_ttl without events",
             registry=r,
         )
+        self.detector_errors = Counter(
+            "alertd_detector_errors_total",
+            "Points a detector's arithmetic failed on (that series started over)",
+            registry=r,
+        )
         self.pages_suppressed = Counter(
             "alertd_notifications_suppressed_total",
             "Alerts left out of a page by reason (silenced, inhibited, muted)",

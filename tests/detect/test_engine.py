@@ -135,3 +135,6 @@ def test_a_detector_failing_on_a_point_resets_its_series_instead_of_crashing(
     assert e.detector_errors == 1
     [obs] = e.process(event(2, "m", 5.0))
     assert obs.verdict.active
+    e.tick(10.0)  # the clock does not wipe the count before the metric takes it
+    assert e.take_errors() == 1
+    assert e.take_errors() == 0
