@@ -2,7 +2,7 @@
 
 ``anomaly: {}`` learns each series' level and spread as exponentially weighted
 moving statistics (a handful of numbers per series, whatever its length) and fires on
-any of five signs:
+any of six signs:
 
 - a point far from the expected level: more than ``threshold`` mean absolute
   deviations away (a spike or a dip);
@@ -17,7 +17,15 @@ any of five signs:
   missing or stuck phase of a periodic pattern (a daily peak that does not come)
   whose values all lie in the normal range;
 - a stuck value: the same value repeated for longer than ``persistence`` times any
-  such run before, as when an exporter freezes on its last reading.
+  such run before, as when an exporter freezes on its last reading;
+- unlikely scores (Numenta's anomaly likelihood): the average score of about the last
+  ten points is improbable, below ``likelihood`` in the tail of a Gaussian fitted to
+  the series' own scores: more bursts or wider swings than the series usually shows,
+  though no single point stands out.
+
+The level and spread weigh a new point by at least ``2 / (age + 1)``, so a start-up
+transient is forgotten as fast as it was learnt instead of inflating the spread for
+hundreds of points.
 
 Outliers are clipped before they update the level and spread, so one burst does not
 teach the detector that bursts are normal, while a lasting change is adopted after a
@@ -78,6 +86,10 @@ class AnomalyParams(DetectorParams):
     bursty: float = Field(default=0.05, ge=0, le=1)
     """Share of outlying points (over about ``4 * memory`` points) above which
     outliers and drifts are this series' normal and no longer fire (0: off)."""
+    likelihood: float = Field(default=1e-5, ge=0, lt=0.5)
+    """The recent average score (about ten points) is anomalous when a Gaussian of this
+    series' own scores gives it a tail probability below this (Numenta's anomaly
+    likelihood at its published 1 - 1e-5 bar; 0: off)."""
     periodic: float = Field(default=0.1, ge=0, lt=1)
     """An excursion that starts on the beat of earlier ones (its interval since the
     last equals an interval between earlier ones, within this fraction) is a scheduled
@@ -107,9 +119,13 @@ class AnomalySeries(NoTick):
         "_n",
         "_outliers",
         "_p",
+        "_recent_score",
         "_routine",
         "_run",
         "_same",
+        "_score_mean",
+        "_score_var",
+        "_scores",
         "_side",
         "_since_beyond",
         "_starts",
@@ -140,6 +156,12 @@ class AnomalySeries(NoTick):
         self._since_beyond: int = 2**31  # points since the last one beyond a bar
         self._routine: bool = False  # the current excursion is on a known beat
         self._last: float = math.nan
+        # the likelihood's own history of scores; it counts its points, so a state
+        # restored from before the sign existed learns them afresh instead of firing
+        self._scores: int = 0
+        self._score_mean: float = 0.0
+        self._score_var: float = 0.0
+        self._recent_score: float = 0.0
         self._same: int = 0  # points in the current run of identical values
         self._longest_same: int = 0
 
@@ -165,8 +187,9 @@ class AnomalySeries(NoTick):
         routine = self._on_beat(t, beyond)
         outlying = self._outlying(beyond) and not routine
         stuck = self._stuck(x)
+        unlikely = self._unlikely(score)
         anomalous = self._n > self._p.warmup and (
-            outlying or (novel and score > shift_bar) or self._overlong() or stuck
+            outlying or (novel and score > shift_bar) or self._overlong() or stuck or unlikely
         )
         self._learn(x, dev)
         if anomalous:
@@ -225,6 +248,33 @@ class AnomalySeries(NoTick):
             for before in older
         )
 
+    def _unlikely(self, score: float) -> bool:
+        """The recent scores are improbably high for this series (Numenta's likelihood).
+
+        A Gaussian is fitted to the series' own point scores (moving mean and variance
+        over about ``4 * memory`` points) and the short-term average (``_FAST``, about
+        ten points) is read against it. Each series is thus judged against how it
+        usually scores, so the bar needs no tuning: a spiky series has a wide score
+        distribution, a calm one a narrow one. It is not gated as bursty or on the
+        beat: more bursts than the series usually makes are exactly what it reports.
+        """
+        bar = self._p.likelihood
+        if not bar:
+            return False
+        self._recent_score += _FAST * (score - self._recent_score)
+        spread = math.sqrt(self._score_var)
+        z = (self._recent_score - self._score_mean) / spread if spread > 0 else 0.0
+        self._scores += 1
+        a = max(1.0 / self._scores, 2.0 / (_LONG * self._p.memory + 1))
+        error = score - self._score_mean
+        self._score_mean += a * error
+        self._score_var = (1.0 - a) * (self._score_var + a * error * error)
+        if not math.isfinite(self._score_var + self._recent_score):
+            self._scores, self._score_mean, self._score_var, self._recent_score = 0, 0.0, 0.0, 0.0
+            return False  # an absurd score overflowed: learn the scores again
+        learnt = self._scores > 2 * self._p.warmup
+        return learnt and z > 0 and 0.5 * math.erfc(z / math.sqrt(2.0)) < bar
+
     def _stuck(self, x: float) -> bool:
         """Identical values for longer than ``persistence`` times any such run before.
 
@@ -266,7 +316,10 @@ class AnomalySeries(NoTick):
         return bool(ratio) and self._longest >= _MIN_RUN and self._run > ratio * self._longest
 
     def _learn(self, x: float, dev: float) -> None:
-        a = self._alpha if self._n > self._p.warmup else 1.0 / self._n
+        # the weight of a new point never falls below 2 / (age + 1): a young series
+        # forgets its start-up at the pace it learns, so a transient in the first
+        # points (a cache warming, a backlog draining) does not linger as its spread
+        a = max(self._alpha, 2.0 / (self._n + 1))
         limit = self._p.threshold * dev
         clipped = min(max(x, self._mean - limit), self._mean + limit) if self._n > 2 else x
         error = clipped - self._mean

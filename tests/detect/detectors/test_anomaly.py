@@ -130,6 +130,40 @@ def test_without_the_bursty_gate_every_usual_burst_still_alerts() -> None:
     assert any(v and v.active for v in verdicts[1000:])
 
 
+def widening(n: int) -> list[tuple[float, float]]:
+    """``noisy`` for 2000 points (once at 80 and 120 while learning), then swings of 11-13
+    either side of the level: within the all-time range, under every single-point bar."""
+    rng = random.Random(9)
+    calm = noisy(2000)
+    calm[10], calm[20] = (600.0, 80.0), (1200.0, 120.0)
+    wide = range(2000, 2000 + n)
+    return calm + [(i * 60.0, 100.0 + rng.choice((-1, 1)) * rng.uniform(11, 13)) for i in wide]
+
+
+def test_swings_far_wider_than_usual_fire_though_no_point_is_extreme() -> None:
+    verdicts = feed(series("anomaly"), widening(40))
+    assert not any(v and v.active for v in verdicts[:2000])
+    assert any(v and v.active for v in verdicts[2000:])
+
+
+def test_without_the_likelihood_the_wider_swings_go_unnoticed() -> None:
+    verdicts = feed(series("anomaly", likelihood=0), widening(40))
+    assert not any(v and v.active for v in verdicts[2000:])
+
+
+def test_a_start_up_transient_does_not_linger_as_the_series_spread() -> None:
+    # the first 50 points swing wildly (a cache warming), then the series settles
+    rng = random.Random(4)
+    start = [(i * 60.0, 100.0 + rng.choice((-1, 1)) * rng.uniform(50, 200)) for i in range(50)]
+    settled = [(t + 50 * 60.0, v) for t, v in noisy(250, seed=6)]
+    spike = (300 * 60.0, 150.0)  # taller than any settled point, within the start-up swings
+    only_outliers = series("anomaly", novelty=0, persistence=0, likelihood=0)
+    verdicts = feed(only_outliers, [*start, *settled, spike])
+    assert not any(v and v.active for v in verdicts[:300])
+    assert verdicts[-1] is not None
+    assert verdicts[-1].active
+
+
 def daily_job(beats: int, extra_at: int = -1) -> list[tuple[float, float]]:
     """Calm noise with a spike every ~200 points (a few points of jitter), like a
     nightly batch job; optionally one more spike off the beat at ``extra_at``."""
@@ -192,6 +226,7 @@ def test_a_repeat_no_longer_than_twice_the_series_usual_repeats_does_not_fire() 
 
 
 NEW_FIELDS = ("_since_beyond", "_starts", "_routine", "_last", "_same", "_longest_same")
+LIKELIHOOD_FIELDS = ("_scores", "_score_mean", "_score_var", "_recent_score")
 
 
 def test_a_restored_series_carries_on_exactly_where_it_was() -> None:
@@ -214,3 +249,19 @@ def test_state_from_before_the_periodic_and_stuck_signs_restores_and_runs() -> N
     restore_state(restored, msgspec.msgpack.encode(old))
     frozen = [(i * 60.0, 100.0) for i in range(500, 540)]
     assert any(v and v.active for v in feed(restored, frozen))  # the stuck sign still works
+
+
+def test_state_from_before_the_likelihood_restores_and_learns_it_afresh() -> None:
+    live = series("anomaly")
+    feed(live, noisy(500))
+    old = {
+        k: v
+        for k, v in msgspec.msgpack.decode(encode_state(live)).items()
+        if k not in LIKELIHOOD_FIELDS
+    }
+    restored = series("anomaly")
+    restore_state(restored, msgspec.msgpack.encode(old))
+    calm = [(t + 500 * 60.0, v) for t, v in noisy(500, seed=8)]
+    verdicts = feed(restored, calm)
+    assert not any(v and v.active for v in verdicts)
+    assert restored._scores == 500  # type: ignore[attr-defined]
