@@ -10,10 +10,9 @@ import asyncio
 from pathlib import Path
 
 from alertd.demo.smtp_sink import SmtpSink
-from alertd.embedded.tansu import free_port
 from alertd.ingest.topics import ensure_topics
 from tests.support import process as procs
-from tests.support.daemon import unique, write_config
+from tests.support.daemon import unique
 from tests.support.kafka import produce_to_partitions
 
 
@@ -27,11 +26,9 @@ async def test_survivor_takes_over_and_sends_the_pending_resolve_once(
     topic, group = unique("failover"), unique("failover-group")
     await ensure_topics(kafka, [topic], 2)
     receivers = f"smtp: {{host: 127.0.0.1, port: {smtp.port}}}\n{procs.EMAIL}"
-    ports, paths = [free_port(), free_port()], []
-    for name, port in zip("ab", ports, strict=True):
-        (tmp_path / name).mkdir()
-        text = procs.config(kafka, topic, group, port, receivers, partitions=2)
-        paths.append(write_config(tmp_path / name, text, procs.RULES))
+    paths, ports = procs.two_members(
+        tmp_path, lambda port: procs.config(kafka, topic, group, port, receivers, partitions=2)
+    )
 
     async with procs.pair(paths, ports) as (a, b):
         await produce_to_partitions(

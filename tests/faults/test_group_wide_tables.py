@@ -14,10 +14,9 @@ from typing import Any
 import aiohttp
 
 from alertd.demo.smtp_sink import SmtpSink
-from alertd.embedded.tansu import free_port
 from alertd.ingest.topics import ensure_topics
 from tests.support import process as procs
-from tests.support.daemon import unique, write_config
+from tests.support.daemon import unique
 from tests.support.kafka import produce_to_partitions
 
 TOKEN = "group-token"
@@ -54,11 +53,10 @@ async def test_silence_and_window_declared_on_one_member_hold_on_the_other(
     receivers = f"smtp: {{host: 127.0.0.1, port: {smtp.port}}}\n{procs.EMAIL}"
     receivers += f"silences: {{topic: {topic}.silences}}\n"
     receivers += f"notices: {{maintenance_topic: {topic}.maintenance}}\n"
-    ports, paths = [free_port(), free_port()], []
-    for name, port in zip("ab", ports, strict=True):
-        (tmp_path / name).mkdir()
-        text = procs.config(kafka, topic, group, port, receivers, partitions=2, token=TOKEN)
-        paths.append(write_config(tmp_path / name, text, procs.RULES))
+    paths, ports = procs.two_members(
+        tmp_path,
+        lambda port: procs.config(kafka, topic, group, port, receivers, partitions=2, token=TOKEN),
+    )
     async with procs.pair(paths, ports):
         matchers = [{"name": "alertname", "value": "disk_full"}]
         silence = {"matchers": matchers, "duration": "1h", "createdBy": "test"}

@@ -6,12 +6,14 @@ import asyncio
 import contextlib
 import signal
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 import aiohttp
 
+from alertd.embedded.tansu import free_port
 from alertd.ingest.event import Event
+from tests.support.daemon import write_config
 
 RULES = """\
 rules:
@@ -146,6 +148,18 @@ def killed_at_exit(
 ) -> contextlib.AbstractAsyncContextManager[asyncio.subprocess.Process]:
     """A ready process that gets kill -9 when the block ends."""
     return running(path, http_port, name, killed=True)
+
+
+def two_members(
+    tmp_path: Path, make_config: Callable[[int], str], rules: str = RULES
+) -> tuple[list[Path], list[int]]:
+    """Config files for two members of one group (``a/`` and ``b/``), each with its own
+    HTTP port; ``make_config(port)`` writes one member's alertd.yml."""
+    ports, paths = [free_port(), free_port()], []
+    for name, port in zip("ab", ports, strict=True):
+        (tmp_path / name).mkdir()
+        paths.append(write_config(tmp_path / name, make_config(port), rules))
+    return paths, ports
 
 
 GROUP_SETTLE = 5.0
