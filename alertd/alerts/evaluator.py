@@ -23,9 +23,11 @@ from alertd.ingest.event import Event
 
 
 class Evaluator:
-    def __init__(self, rules: Iterable[RuleSpec]) -> None:
-        self.engine = Engine(compile_rule(spec) for spec in rules)
-        self.lifecycle = Lifecycle()
+    def __init__(self, rules: Iterable[RuleSpec], track_changes: bool = True) -> None:
+        """``track_changes``: record what changed for the state changelog (off for
+        offline runs, which have none)."""
+        self.engine = Engine((compile_rule(spec) for spec in rules), track_changes)
+        self.lifecycle = Lifecycle(track_changes=track_changes)
         self.watermark = -math.inf
 
     def process(self, event: Event) -> list[Transition]:

@@ -13,6 +13,8 @@ from collections import deque
 from collections.abc import Hashable
 from dataclasses import dataclass
 
+from alertd.detect.changes import change_set, drain
+
 
 @dataclass(frozen=True, slots=True)
 class FlapPolicy:
@@ -21,10 +23,10 @@ class FlapPolicy:
 
 
 class FlapDetector:
-    def __init__(self, policy: FlapPolicy | None = None) -> None:
+    def __init__(self, policy: FlapPolicy | None = None, track_changes: bool = True) -> None:
         self.policy = policy or FlapPolicy()
         self._starts: dict[Hashable, deque[float]] = {}
-        self._dirty: set[Hashable] = set()
+        self._dirty: set[Hashable] = change_set(track_changes)
         """Series whose start history changed since :meth:`drain_dirty` (alertd/state)."""
 
     def started(self, key: Hashable, at: float) -> bool:
@@ -54,7 +56,7 @@ class FlapDetector:
 
     def drain_dirty(self) -> list[tuple[Hashable, list[float] | None]]:
         """Start histories changed since the last call (None: forgotten)."""
-        dirty, self._dirty = self._dirty, set()
+        dirty = drain(self._dirty)
         return [(key, list(s) if (s := self._starts.get(key)) else None) for key in dirty]
 
     def install(self, key: Hashable, starts: list[float]) -> None:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from alertd.alerts.flap import FlapDetector, FlapPolicy
 from alertd.alerts.model import AlertState, Transition, fingerprint
+from alertd.detect.changes import change_set, drain
 from alertd.detect.engine import Observation, SeriesKey
 from alertd.detect.rule import CompiledRule
 
@@ -39,17 +40,17 @@ Track = _Track
 
 
 class Lifecycle:
-    def __init__(self, flap: FlapPolicy | None = None) -> None:
-        self._flap = FlapDetector(flap)
+    def __init__(self, flap: FlapPolicy | None = None, track_changes: bool = True) -> None:
+        self._flap = FlapDetector(flap, track_changes)
         self._tracks: dict[SeriesKey, _Track] = {}
         self._timers: list[tuple[float, int, SeriesKey, int]] = []
         self._seq = 0
-        self._dirty: set[SeriesKey] = set()
+        self._dirty: set[SeriesKey] = change_set(track_changes)
         """Tracks changed or ended since the last :meth:`drain_dirty`."""
 
     def drain_dirty(self) -> list[tuple[SeriesKey, _Track | None]]:
         """Tracks changed since the last call: (key, track or None if it ended)."""
-        dirty, self._dirty = self._dirty, set()
+        dirty = drain(self._dirty)
         return [(key, self._tracks.get(key)) for key in dirty]
 
     @property

@@ -31,7 +31,7 @@ def read_events(path: Path, errors: TextIO) -> Iterator[Event]:
 
 
 def backtest_transitions(rules: list[RuleSpec], events: Iterator[Event]) -> Iterator[Transition]:
-    evaluator = Evaluator(rules)
+    evaluator = Evaluator(rules, track_changes=False)
     for event in events:
         yield from evaluator.process(event)
 

@@ -17,6 +17,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import cast
 
+from alertd.detect.changes import change_set, drain
 from alertd.detect.detectors.base import SeriesDetector, StreamDetector, Verdict
 from alertd.detect.index import RuleIndex
 from alertd.detect.rule import CompiledRule
@@ -49,12 +50,12 @@ class Observation:
 
 
 class Engine:
-    def __init__(self, rules: Iterable[CompiledRule]) -> None:
+    def __init__(self, rules: Iterable[CompiledRule], track_changes: bool = True) -> None:
         self.rules = {rule.name: rule for rule in rules}
         self._index = RuleIndex(self.rules.values())
         self._series: dict[SeriesKey, SeriesDetector] = {}
         self._touched: dict[SeriesKey, float] = {}
-        self._dirty: set[SeriesKey] = set()
+        self._dirty: set[SeriesKey] = change_set(track_changes)
         """Series changed since the last :meth:`drain_dirty` (the state changelog)."""
         self._due: dict[SeriesKey, float] = {}
         self._heap: list[tuple[float, int, SeriesKey]] = []
@@ -157,7 +158,7 @@ class Engine:
 
     def drain_dirty(self) -> list[tuple[SeriesKey, SeriesDetector | None, float]]:
         """Series changed since the last call: (key, series or None if dropped, last seen)."""
-        dirty, self._dirty = self._dirty, set()
+        dirty = drain(self._dirty)
         return [
             (key, self._series.get(key), self._touched.get(key, -float("inf"))) for key in dirty
         ]

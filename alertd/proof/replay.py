@@ -83,7 +83,7 @@ class Replay:
         )
         self.store = AlertStore(rules, templates)
         self.incidents = IncidentStore(keep_closed=1_000_000)
-        self.evaluator = Evaluator(rules)
+        self.evaluator = Evaluator(rules, track_changes=False)
         self.ledger.source = facts_source(
             self.incidents, lambda: self.notices.tracker, lambda: rules
         )

@@ -92,7 +92,7 @@ def _events(test: RuleTest, spec: RuleTestFile) -> list[Event]:
 def _run_test(
     name: str, test: RuleTest, spec: RuleTestFile, rules: list[RuleSpec]
 ) -> Iterator[Failure]:
-    evaluator = Evaluator(rules)
+    evaluator = Evaluator(rules, track_changes=False)
     store = AlertStore(rules, Templates())
     known = {r.name for r in rules}
     events = _events(test, spec)
