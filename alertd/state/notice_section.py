@@ -38,6 +38,8 @@ class NoticeSection:
         """Hash of the notice record last written, per partition and key."""
         self._settled: set[bytes] = set()
         """Finished notices already written: they do not change any more."""
+        self._filed: dict[tuple[str, str, str], Origin] = {}
+        """(kind, customer, story) of each waiting item -> the partition it is written in."""
         service.outbox.journal = self
         service.sender.journal = self
 
@@ -85,7 +87,13 @@ class NoticeSection:
             self._buffer(origin[1])[key] = encode_number(at)
 
     def _put(self, kind: str, customer_id: str, item: NoticeItem, value: bytes | None) -> None:
-        origin = self._service.origin_of(item)
+        filed = (kind, customer_id, item.story)
+        if value is None:  # where it was written, even if its incident was pruned since
+            origin = self._filed.pop(filed, None) or self._service.origin_of(item)
+        else:
+            origin = self._service.origin_of(item)
+            if origin is not None:
+                self._filed[filed] = origin
         if origin is not None:
             key = keys.key(kind, origin[0], customer_id, item.story)
             self._buffer(origin[1])[key] = value
@@ -97,9 +105,13 @@ class NoticeSection:
         if kind == keys.NOTICE:
             self._restore_notice(origin, raw)
         elif kind == keys.DIGEST:
-            self._service.outbox.restore_pending(str(parts[2]), decode_item(raw))
+            item = decode_item(raw)
+            self._filed[(kind, str(parts[2]), item.story)] = origin
+            self._service.outbox.restore_pending(str(parts[2]), item)
         elif kind == keys.QUIET:
-            self._service.sender.restore_deferred(str(parts[2]), decode_item(raw))
+            item = decode_item(raw)
+            self._filed[(kind, str(parts[2]), item.story)] = origin
+            self._service.sender.restore_deferred(str(parts[2]), item)
         elif kind == keys.SENT:
             self._service.outbox.restore_sent(str(parts[2]), decode_number(raw))
 
@@ -114,5 +126,7 @@ class NoticeSection:
 
     def drop(self, origin: Origin) -> None:
         self._service.forget(origin)
+        for filed in [f for f, o in self._filed.items() if o == origin]:
+            del self._filed[filed]
         for key in self._written.pop(origin, {}):
             self._settled.discard(key)

@@ -179,3 +179,19 @@ async def test_corrupt_notice_records_are_skipped_and_the_rest_restores(log: Cha
     await stack.state.assigned([("events", 0)])
     assert [s.incident_id for s in second.service.tracker.all()] == [incident.id]
     await close(stack)
+
+
+async def test_digest_item_is_tombstoned_where_it_was_written_after_its_incident_is_pruned() -> (
+    None
+):
+    h = harness([customer("acme")], confirm_after=0, rate_limit=600)
+    _, buffers = _attach(h)
+    with working_for(ORIGIN):
+        incident = await h.fire()
+    await h.advance(1)
+    await h.service.update(incident.id, {"text": "Retrying", "stage": "identified"})
+    [digest_key] = [k for k in buffers[0] if keys.parse(k)[0] == keys.DIGEST]  # type: ignore[index]
+    buffers[0].clear()
+    h.service.tracker.forget(ORIGIN)  # pruned: the item no longer knows its partition
+    await h.advance(600)
+    assert buffers[0].get(digest_key, b"missing") is None
