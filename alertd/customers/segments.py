@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Annotated
+
+from pydantic import AfterValidator
 
 from alertd.customers.model import Customer, canonical_field
 from alertd.matching import Matcher, compile_matcher
@@ -42,3 +45,13 @@ def validate_segment_spec(spec: Mapping[str, str]) -> Mapping[str, str]:
     for key, pattern in spec.items():
         compile_matcher(canonical_field(key), str(pattern))
     return spec
+
+
+def _validate_segments(segments: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
+    for spec in segments.values():
+        validate_segment_spec(spec)
+    return segments
+
+
+SegmentSpecs = Annotated[dict[str, dict[str, str]], AfterValidator(_validate_segments)]
+"""Segment name -> customer field -> pattern, checked when the config or file loads."""

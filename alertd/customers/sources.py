@@ -12,12 +12,12 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from alertd.config.errors import ConfigError, ConfigProblems
 from alertd.config.yaml_source import load_yaml
 from alertd.customers.model import Customer
-from alertd.customers.segments import validate_segment_spec
+from alertd.customers.segments import SegmentSpecs
 
 LIST_COLUMNS = ("regions", "components")
 
@@ -26,14 +26,7 @@ class CustomerFile(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     customers: list[Customer] = Field(default_factory=list)
-    segments: dict[str, dict[str, str]] = Field(default_factory=dict)
-
-    @field_validator("segments")
-    @classmethod
-    def _segments_compile(cls, segments: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
-        for spec in segments.values():
-            validate_segment_spec(spec)
-        return segments
+    segments: SegmentSpecs = Field(default_factory=dict)
 
 
 def load_customer_file(path: Path) -> CustomerFile:
