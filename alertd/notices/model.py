@@ -62,8 +62,8 @@ class NoticeItem:
     def final(self) -> bool:
         return self.stage in (Stage.RESOLVED, Phase.FINISHED)
 
-    def as_context(self) -> dict[str, Any]:
-        """Template variables for this item (times stay epoch seconds for ``datetime``)."""
+    def _common(self) -> dict[str, Any]:
+        """Fields both shapes show as they are."""
         return {
             "kind": self.kind,
             "stage": self.stage,
@@ -71,33 +71,31 @@ class NoticeItem:
             "title": self.title,
             "impact": self.impact,
             "workaround": self.workaround,
+            "holding": self.holding,
+            "components": list(self.components),
+            "regions": list(self.regions),
+        }
+
+    def as_context(self) -> dict[str, Any]:
+        """Template variables for this item (times stay epoch seconds for ``datetime``)."""
+        return {
+            **self._common(),
             "eta": self.eta,
             "next_update_at": self.next_update_at,
             "text": self.text,
-            "holding": self.holding,
             "started_at": self.started_at,
             "at": self.at,
-            "components": list(self.components),
-            "regions": list(self.regions),
         }
 
     def as_json(self) -> dict[str, Any]:
         """The webhook/status-feed shape (RFC 3339 times)."""
         return {
-            "kind": self.kind,
-            "stage": self.stage,
-            "id": self.source_id,
-            "title": self.title,
-            "impact": self.impact,
-            "workaround": self.workaround,
+            **self._common(),
             "eta": _time(self.eta),
             "nextUpdateAt": _time(self.next_update_at),
             "text": self.text or None,
-            "holding": self.holding,
             "startedAt": _time(self.started_at),
             "updatedAt": _time(self.at),
-            "components": list(self.components),
-            "regions": list(self.regions),
         }
 
 
