@@ -97,6 +97,13 @@ def is_missing(value: float | None) -> bool:
     return value is None or value != value
 
 
+def stream_amount(of: str, value: float | None) -> float | None:
+    """What one event adds to a stream: its value (``of: sum``; None when missing) or 1."""
+    if of != "sum":
+        return 1.0
+    return None if is_missing(value) else float(value or 0.0)
+
+
 class NoTick:
     """Mixin for detectors that only react to points."""
 

@@ -33,6 +33,7 @@ from alertd.detect.detectors.base import (
     Verdict,
     is_missing,
     register,
+    stream_amount,
 )
 from alertd.detect.detectors.windowed import Measure, WindowDuration, WindowedSeries
 from alertd.detect.windows import BucketWindow
@@ -107,12 +108,9 @@ class BurnRateSeries(WindowedSeries):
         return self._add(t, float(value or 0.0), 1.0)
 
     def observe_stream(self, stream: str, t: float, value: float | None) -> Verdict | None:
-        if self._p.of == "sum":
-            if is_missing(value):
-                return None
-            amount = float(value or 0.0)
-        else:
-            amount = 1.0
+        amount = stream_amount(self._p.of, value)
+        if amount is None:
+            return None
         return self._add(t, amount, 0.0) if stream == "bad" else self._add(t, 0.0, amount)
 
     def _add(self, t: float, bad: float, total: float) -> Verdict | None:

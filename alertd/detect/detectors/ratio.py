@@ -20,7 +20,7 @@ from __future__ import annotations
 from pydantic import model_validator
 
 from alertd.config.rules import EventMatch
-from alertd.detect.detectors.base import DetectorType, Verdict, is_missing, register
+from alertd.detect.detectors.base import DetectorType, Verdict, register, stream_amount
 from alertd.detect.detectors.windowed import (
     LevelParams,
     Measure,
@@ -58,12 +58,9 @@ class RatioSeries(WindowedSeries):
         return self.observe_stream("denominator", t, value)
 
     def observe_stream(self, stream: str, t: float, value: float | None) -> Verdict | None:
-        if self._p.of == "sum":
-            if is_missing(value):
-                return None
-            amount = float(value or 0.0)
-        else:
-            amount = 1.0
+        amount = stream_amount(self._p.of, value)
+        if amount is None:
+            return None
         if stream == "numerator":
             added = self.windows[0].add(t, total=amount, count=0.0)
         else:
