@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from alertd.alerts.incidents import Incident, incident_id
@@ -16,6 +16,7 @@ from alertd.notices.composer import Composer
 from alertd.notices.config import NoticesConfig
 from alertd.notices.delivery import RECEIVERS, CustomerNotification, NoticeSender
 from alertd.notices.metrics import NoticeMetrics
+from alertd.notices.model import NoticeItem
 from alertd.notices.paging import OwnerPager
 from alertd.notices.service import NoticeService
 from alertd.notify.dispatcher import Dispatcher
@@ -62,6 +63,24 @@ class Recorder:
 
     async def close(self) -> None:
         return None
+
+
+def checkout_item(**changes: Any) -> NoticeItem:
+    """The first ``investigating`` item of incident ``inc-1``; ``changes`` override fields."""
+    base = NoticeItem(
+        key="inc-1.1-investigating",
+        story="fp",
+        kind="incident",
+        stage="investigating",
+        source_id="inc-1",
+        title="Checkout problems",
+        impact="Payments may fail",
+        workaround="Pay by invoice",
+        at=T0,
+        started_at=T0,
+        next_update_at=T0 + 1800,
+    )
+    return replace(base, **changes)
 
 
 def customer(cid: str, region: str = "eu-west", **extra: Any) -> Customer:

@@ -8,28 +8,15 @@ from alertd.config.schema import SmtpConfig
 from alertd.demo.smtp_sink import SmtpSink
 from alertd.notices.composer import Composer
 from alertd.notices.delivery import CustomerNotification, NoticeSender
-from alertd.notices.model import NoticeItem
 from alertd.notify.channels.base import DeliveryError
 from alertd.notify.channels.customer_email import CustomerEmailChannel
 from alertd.notify.channels.customer_webhook import CustomerWebhookChannel
 from alertd.notify.channels.http import HttpClient
 from alertd.templating import Templates
-from tests.notices.helpers import T0, customer
+from tests.notices.helpers import T0, checkout_item, customer
 from tests.support.http_recorder import HttpRecorder
 
-ITEM = NoticeItem(
-    key="inc-1.1-investigating",
-    story="fp",
-    kind="incident",
-    stage="investigating",
-    source_id="inc-1",
-    title="Checkout problems",
-    impact="Payments may fail",
-    workaround="Pay by invoice",
-    at=T0,
-    started_at=T0,
-    next_update_at=T0 + 1800,
-)
+ITEM = checkout_item()
 
 
 class Capture:

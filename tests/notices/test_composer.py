@@ -5,24 +5,14 @@ from __future__ import annotations
 from alertd.notices.composer import Composer
 from alertd.notices.model import NoticeItem
 from alertd.templating import Templates
-from tests.notices.helpers import customer
+from tests.notices.helpers import checkout_item, customer
 
 NEXT = 1_800_003_600.0  # 2027-01-15 09:00 UTC
 
 
 def item(workaround: str | None) -> NoticeItem:
-    return NoticeItem(
-        key="inc-1.1-investigating",
-        story="fp",
-        kind="incident",
-        stage="investigating",
-        source_id="inc-1",
-        title="Checkout problems",
-        impact="Payments may fail",
-        workaround=workaround,
-        at=NEXT - 1800,
-        started_at=NEXT - 2000,
-        next_update_at=NEXT,
+    return checkout_item(
+        workaround=workaround, at=NEXT - 1800, started_at=NEXT - 2000, next_update_at=NEXT
     )
 
 
