@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 import structlog
 
@@ -21,7 +21,6 @@ from alertd.customers.model import Customer
 from alertd.notices.composer import Composer
 from alertd.notices.journal import NoJournal, NoticeJournal
 from alertd.notices.model import NoticeItem, notice_id
-from alertd.notify.dispatcher import Dispatcher
 from alertd.notify.notification import Notification
 from alertd.state.origin import Origin, working_for
 
@@ -51,8 +50,14 @@ class CustomerNotification(Notification):
         }
 
 
+class Submitter(Protocol):
+    """Where built notices go: the Dispatcher, or a report replay's recorder."""
+
+    async def submit(self, notification: Notification) -> None: ...
+
+
 class NoticeSender:
-    def __init__(self, dispatcher: Dispatcher, composer: Composer) -> None:
+    def __init__(self, dispatcher: Submitter, composer: Composer) -> None:
         self._dispatcher = dispatcher
         self._composer = composer
         self._deferred: dict[str, dict[str, NoticeItem]] = {}

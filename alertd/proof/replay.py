@@ -1,15 +1,15 @@
 """Offline proof: replay an event+ticket file through the same rules and notice logic.
 
 Nothing is sent. The Evaluator, AlertStore, IncidentStore and NoticeService are the
-daemon's own; only the sender is swapped for one that records when each customer
-*would* have been notified, and the clock is event time. Confirmation windows are
+daemon's own, the sender too; only its notices go to a recorder of when each customer
+*would* have been notified instead of the Dispatcher, and the clock is event time. Confirmation windows are
 released exactly at ``release_at``; digests and overdue updates are flushed at the
 next event's time (the daemon does it within a second).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 
 from prometheus_client import CollectorRegistry
 
@@ -18,15 +18,14 @@ from alertd.alerts.incidents import IncidentStore
 from alertd.alerts.model import AlertState, Transition
 from alertd.alerts.store import AlertStore
 from alertd.config.schema import LoadedConfig
-from alertd.customers.model import Customer
 from alertd.ingest.event import Event
 from alertd.notices.composer import Composer
 from alertd.notices.delivery import CustomerNotification, NoticeSender
 from alertd.notices.metrics import NoticeMetrics
-from alertd.notices.model import NoticeItem
 from alertd.notices.service import NoticeService
 from alertd.notices.tracker import Status
 from alertd.notices.wiring import build_directory
+from alertd.notify.notification import Notification
 from alertd.proof.ledger import ProofLedger
 from alertd.proof.series import SeriesBuffer
 from alertd.proof.sources import facts_source, watched_names
@@ -35,31 +34,24 @@ from alertd.templating import Templates
 NOTIFYING = frozenset({AlertState.FIRING, AlertState.RESOLVED})
 
 
-class RecordingSender(NoticeSender):
-    """Records who would have been notified, on which channel, when; sends nothing."""
+class LedgerRecorder:
+    """Takes the notices a replay would send and records who would have been told,
+    on which channel, when; sends nothing."""
 
-    def __init__(self, ledger: ProofLedger, composer: Composer) -> None:
+    def __init__(self, ledger: ProofLedger) -> None:
         self._ledger = ledger
-        self._composer = composer
-        self._deferred = {}
 
-    async def send(
-        self,
-        customer: Customer,
-        items: Sequence[NoticeItem],
-        now: float,
-        channels: Sequence[str] = ("email", "webhook"),
-    ) -> list[CustomerNotification]:
-        for channel in channels:
-            if not getattr(customer.contacts, channel, []):
-                continue
-            if channel == "webhook" and customer.quiet_at(now):
-                self._defer(customer, items)  # recorded when the quiet hours end
-                continue
-            for item in items:
-                if item.kind == "incident":
-                    self._ledger.customer_notified(item.source_id, customer.id, channel, now)
-        return []
+    async def submit(self, notification: Notification) -> None:
+        if not isinstance(notification, CustomerNotification):
+            return
+        for item in notification.items:
+            if item.kind == "incident":
+                self._ledger.customer_notified(
+                    item.source_id,
+                    notification.customer_id,
+                    notification.channel,
+                    notification.observed_at,
+                )
 
 
 class Replay:
@@ -75,7 +67,7 @@ class Replay:
             config.notices,
             rules,
             build_directory(loaded),
-            RecordingSender(self.ledger, composer),
+            NoticeSender(LedgerRecorder(self.ledger), composer),
             templates,
             NoticeMetrics(CollectorRegistry()),
             None,
