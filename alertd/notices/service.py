@@ -91,11 +91,10 @@ class NoticeService:
         state = self.tracker.get(item.source_id)
         return state.origin if state is not None else None
 
-    def restore(self, state: NoticeState, alert: Alert | None) -> None:
-        """Take over a notice in progress from the changelog (alertd/state)."""
+    def restore(self, state: NoticeState) -> None:
+        """Take over a notice in progress from the changelog (alertd/state); its alert
+        is looked up with :attr:`alert_of` when it is needed."""
         self.tracker.add(state)
-        if alert is not None:
-            self._alerts[state.incident_id] = alert
         for customer_id in state.notified - state.resolution_sent:
             self.outbox.restore_told(customer_id, [state.fingerprint])
         self._refresh_gauges()

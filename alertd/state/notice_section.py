@@ -118,7 +118,7 @@ class NoticeSection:
     def _restore_notice(self, origin: Origin, raw: bytes) -> None:
         state = decode_notice(raw, self._service.directory)
         state.origin = origin
-        self._service.restore(state, None)
+        self._service.restore(state)
         key = keys.key(keys.NOTICE, origin[0], state.incident_id)
         self._written[origin][key] = hash(raw)
         if state.finished:
