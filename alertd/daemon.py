@@ -42,6 +42,7 @@ from alertd.observe.listener import PipelineListener
 from alertd.observe.metrics import Metrics
 from alertd.observe.systemd import SystemdNotifier
 from alertd.pipeline import Pipeline
+from alertd.proof.journal import ProofTopic, attach_proof_topic
 from alertd.proof.sources import facts_source, watched_names
 from alertd.proof.wiring import build_proof
 from alertd.route.paging import PagingOptions
@@ -113,6 +114,7 @@ class Daemon:
         """Per-partition state on the changelog topic (alertd/state), set in ``start``."""
         self._producer: AIOKafkaProducer | None = None
         self._silence_feed: CompactedTopic | None = None
+        self._proof_topic: ProofTopic | None = None
         self._http: web.AppRunner | None = None
         self.http_port: int | None = None
         self._stopping = False
@@ -150,6 +152,13 @@ class Daemon:
             self._producer,
             self.bootstrap_servers,
             self.config.silences.topic,
+            self.client_options,
+        )
+        self._proof_topic = await attach_proof_topic(
+            self.proof,
+            self._producer,
+            self.bootstrap_servers,
+            self.config.proof.topic or f"{kafka.group_id}.proof",
             self.client_options,
         )
         self.state = PartitionState(
@@ -257,6 +266,8 @@ class Daemon:
         await self.http_client.close()
         if self.ingest is not None:
             await self.ingest.stop()
+        if self._proof_topic is not None:
+            await self._proof_topic.stop()
         if self._silence_feed is not None:
             await self._silence_feed.stop()
         if self._producer is not None:

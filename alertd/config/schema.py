@@ -186,6 +186,12 @@ class LoggingConfig(Strict):
     format: Literal["json", "console"] = "json"
 
 
+class ProofConfig(Strict):
+    topic: str | None = None
+    """Compacted topic of the proof ledger's facts, shared by the group; default
+    ``<group_id>.proof``."""
+
+
 class Config(Strict):
     kafka: KafkaConfig = Field(default_factory=KafkaConfig)
     http: HttpConfig = Field(default_factory=HttpConfig)
@@ -206,6 +212,8 @@ class Config(Strict):
     time_intervals: list[TimeIntervalConfig] = Field(default_factory=list)
     escalation_policies: list[EscalationPolicyConfig] = Field(default_factory=list)
     silences: SilencesConfig = Field(default_factory=SilencesConfig)
+    # Proof of proactivity (alertd.proof): see docs/proof.md.
+    proof: ProofConfig = Field(default_factory=ProofConfig)
     external_url: str = "http://localhost:9464"
 
 
