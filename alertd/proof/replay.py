@@ -1,10 +1,10 @@
 """Offline proof: replay an event+ticket file through the same rules and notice logic.
 
-Nothing is sent. The Evaluator, AlertStore, IncidentStore and NoticeService are the
-daemon's own, the sender too; only its notices go to a recorder of when each customer
-*would* have been notified instead of the Dispatcher, and the clock is event time. Confirmation windows are
-released exactly at ``release_at``; digests and overdue updates are flushed at the
-next event's time (the daemon does it within a second).
+Nothing is sent. The Evaluator, AlertStore, IncidentStore, NoticeService and notice
+sender are the daemon's own; only the sender's notices go to a recorder of when each
+customer *would* have been notified instead of the Dispatcher, and the clock is event
+time. Confirmation windows are released exactly at ``release_at``; digests and overdue
+updates are flushed at the next event's time (the daemon does it within a second).
 """
 
 from __future__ import annotations
