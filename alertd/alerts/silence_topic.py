@@ -17,19 +17,17 @@ import structlog
 from aiokafka import AIOKafkaProducer
 
 from alertd.alerts.silences import Silence, Silences
-from alertd.ingest.compacted import CompactedTopic
+from alertd.ingest.compacted import CompactedTopic, JsonRecords
 
 log = structlog.get_logger(__name__)
 
 
 class SilenceTopic:
     def __init__(self, producer: AIOKafkaProducer, topic: str) -> None:
-        self._producer = producer
-        self.topic = topic
+        self._records = JsonRecords(producer, topic)
 
     async def save(self, silence: Silence) -> None:
-        value = json.dumps(silence.to_record(), sort_keys=True).encode()
-        await self._producer.send_and_wait(self.topic, value, key=silence.id.encode())
+        await self._records.put(silence.id, silence.to_record())
 
     @staticmethod
     def load(value: bytes | None, silences: Silences) -> None:

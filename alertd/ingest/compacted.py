@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
 import structlog
-from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.errors import KafkaError
 
 log = structlog.get_logger(__name__)
@@ -100,3 +101,16 @@ class CompactedTopic:
                     self._apply(record.key, record.value)
                 except Exception:  # one bad record must not stop the table from updating
                     log.exception("compacted_record_failed", topic=self.topic)
+
+
+class JsonRecords:
+    """Writes one JSON record per key to a compacted topic and waits for the broker:
+    a change is stored before it takes effect (the newest record per key wins)."""
+
+    def __init__(self, producer: AIOKafkaProducer, topic: str) -> None:
+        self._producer = producer
+        self.topic = topic
+
+    async def put(self, key: str, record: Mapping[str, Any]) -> None:
+        value = json.dumps(record, sort_keys=True).encode()
+        await self._producer.send_and_wait(self.topic, value, key=key.encode())

@@ -15,6 +15,7 @@ import structlog
 from aiokafka import AIOKafkaProducer
 from pydantic import ValidationError
 
+from alertd.ingest.compacted import JsonRecords
 from alertd.notices.config import MaintenanceSpec
 from alertd.notices.maintenance import MaintenanceBook
 
@@ -23,13 +24,11 @@ log = structlog.get_logger(__name__)
 
 class MaintenanceTopic:
     def __init__(self, producer: AIOKafkaProducer, topic: str) -> None:
-        self._producer = producer
-        self.topic = topic
+        self._records = JsonRecords(producer, topic)
 
     async def save(self, spec: MaintenanceSpec, cancelled: bool) -> None:
-        record = {"spec": spec.model_dump(mode="json", by_alias=True), "cancelled": cancelled}
-        value = json.dumps(record, sort_keys=True).encode()
-        await self._producer.send_and_wait(self.topic, value, key=spec.id.encode())
+        spec_json = spec.model_dump(mode="json", by_alias=True)
+        await self._records.put(spec.id, {"spec": spec_json, "cancelled": cancelled})
 
 
 def apply_record(book: MaintenanceBook, value: bytes | None) -> None:

@@ -12,7 +12,7 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 from alertd.ingest.consumer import COMMIT_INTERVAL
 from alertd.ingest.event import Event
 from alertd.observe.listener import PipelineListener
-from tests.support.daemon import running_daemon, unique, write_config
+from tests.support.daemon import kafka_yaml, running_daemon, unique, write_config
 from tests.support.kafka import produce_events
 
 
@@ -31,15 +31,7 @@ class Arrivals(PipelineListener):
 
 def _config(kafka: str, topic: str, group: str) -> str:
     return f"""\
-kafka:
-  bootstrap_servers: {kafka}
-  group_id: {group}
-  topics: [{{name: {topic}}}]
-  dlq_topic: {topic}.dlq
-  partitions: 1
-  session_timeout: 2s
-  heartbeat_interval: 500ms
-http: {{listen: "127.0.0.1:0"}}
+{kafka_yaml(kafka, topic, group, partitions=1)}http: {{listen: "127.0.0.1:0"}}
 """
 
 

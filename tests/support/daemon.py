@@ -20,7 +20,9 @@ def unique(prefix: str) -> str:
     return f"{prefix}-{next(_unique)}"
 
 
-def kafka_yaml(kafka: str, topic: str, group: str | None = None) -> str:
+def kafka_yaml(
+    kafka: str, topic: str, group: str | None = None, partitions: int | None = None
+) -> str:
     """The ``kafka:`` block of a test config: one input topic, its DLQ, a fresh group.
 
     A consumer-group join on the test broker takes the session timeout, so it is short.
@@ -31,7 +33,8 @@ def kafka_yaml(kafka: str, topic: str, group: str | None = None) -> str:
         f"  group_id: {group or unique('group')}\n"
         f"  topics: [{{name: {topic}}}]\n"
         f"  dlq_topic: {topic}.dlq\n"
-        "  session_timeout: 2s\n"
+        + (f"  partitions: {partitions}\n" if partitions is not None else "")
+        + "  session_timeout: 2s\n"
         "  heartbeat_interval: 500ms\n"
     )
 

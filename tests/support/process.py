@@ -13,7 +13,7 @@ import aiohttp
 
 from alertd.embedded.tansu import free_port
 from alertd.ingest.event import Event
-from tests.support.daemon import write_config
+from tests.support.daemon import kafka_yaml, write_config
 
 RULES = """\
 rules:
@@ -47,16 +47,9 @@ def config(
     token: str | None = None,
 ) -> str:
     """A daemon config with short group timeouts and fast retries (bounded tests)."""
+    auth = f", token: {token}" if token else ""
     return f"""\
-kafka:
-  bootstrap_servers: {kafka}
-  group_id: {group}
-  topics: [{{name: {topic}}}]
-  dlq_topic: {topic}.dlq
-  partitions: {partitions}
-  session_timeout: 2s
-  heartbeat_interval: 500ms
-http: {{listen: "127.0.0.1:{http_port}"{f", token: {token}" if token else ""}}}
+{kafka_yaml(kafka, topic, group, partitions)}http: {{listen: "127.0.0.1:{http_port}"{auth}}}
 notify:
   retry: {{attempts: 1000, initial_backoff: 100ms, max_backoff: 500ms, timeout: 2s}}
 rule_files: [rules.yml]
