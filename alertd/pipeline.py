@@ -56,6 +56,11 @@ class Pipeline:
         self._dispatcher = dispatcher
         self._metrics = metrics
         self._listener = listener or PipelineListener()
+        kind = type(self._listener)
+        self._watching = (
+            kind.event is not PipelineListener.event
+            or kind.consumed is not PipelineListener.consumed
+        )
         self._evaluators: dict[tuple[str, int], Evaluator] = {}
         self._last_event_wall: dict[tuple[str, int], float] = {}
         self.state: PartitionState | None = None
@@ -66,23 +71,26 @@ class Pipeline:
     ) -> None:
         evaluator = self._evaluator(topic, partition)
         self._last_event_wall[(topic, partition)] = received_at
-        # Hot path, once per event: bound methods hoisted, the no-op listener skipped.
-        process = evaluator.process
-        quiet = type(self._listener).event is PipelineListener.event
-        watch = None if quiet else self._listener.event
         token = ORIGIN.set((topic, partition))
         if self.state is not None:
             self.state.handling((topic, partition))
         try:
-            for event in events:
-                if watch is not None:
-                    watch(topic, event)
-                transitions = process(event)
-                if transitions:
-                    for transition in transitions:
-                        await self._on_transition(transition, received_at)
+            # The evaluator never waits on what follows a transition, so one batch is
+            # evaluated in one go. The listener still sees each event before the
+            # transitions it made, as if they had been handled one by one.
+            watched = 0
+            for index, transition in evaluator.process_batch(events):
+                if index >= watched:
+                    self._watch(topic, events[watched : index + 1])
+                    watched = index + 1
+                await self._on_transition(transition, received_at)
+            self._watch(topic, events[watched:] if watched else events)
         finally:
             ORIGIN.reset(token)
+
+    def _watch(self, topic: str, events: Sequence[Event]) -> None:
+        if events and self._watching:
+            self._listener.consumed(topic, events)
 
     async def tick(self, now: float, idle_lag: float, series_ttl: float = 0.0) -> None:
         """Advance event time on quiet partitions so timers fire without new events."""

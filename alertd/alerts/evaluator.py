@@ -11,12 +11,13 @@ transitions do not depend on how often the clock is advanced.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
 from alertd.alerts.lifecycle import Lifecycle
 from alertd.alerts.model import Transition
 from alertd.config.rules import RuleSpec
+from alertd.detect import quiet
 from alertd.detect.engine import Engine, Observation
 from alertd.detect.rule import compile_rule
 from alertd.ingest.event import Event
@@ -36,6 +37,29 @@ class Evaluator:
         observations = [self._not_before(o, self.watermark) for o in self.engine.process(event)]
         transitions.extend(self._apply(observations))
         return transitions
+
+    def process_batch(self, events: Sequence[Event]) -> list[tuple[int, Transition]]:
+        """``process`` each event in turn; every transition with the index of the event
+        that made it, in order.
+
+        Runs of events that change nothing take the engine's quiet lane
+        (alertd/detect/quiet.py), which only moves the clock while no timer is due;
+        every other event takes ``process``.
+        """
+        out: list[tuple[int, Transition]] = []
+        lane, tracked = self.engine.quiet, self.lifecycle.tracked
+        i, count = 0, len(events)
+        while i < count:
+            i, self.watermark = quiet.run(
+                lane, events, i, self.watermark, self._next_due(), tracked
+            )
+            if i < count:
+                out.extend((i, transition) for transition in self.process(events[i]))
+                i += 1
+        return out
+
+    def _next_due(self) -> float:
+        return min(self.engine.next_due(), self.lifecycle.next_due())
 
     def advance(self, now: float) -> list[Transition]:
         """Move event time to ``now`` (never backwards) and run what became due."""

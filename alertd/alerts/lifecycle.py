@@ -8,7 +8,7 @@ are marked flapping (alerts/flap.py) on their transitions.
 from __future__ import annotations
 
 import heapq
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
 from dataclasses import dataclass, field
 
 from alertd.alerts.flap import FlapDetector, FlapPolicy
@@ -71,6 +71,15 @@ class Lifecycle:
         if track.due is not None:
             self._seq += 1
             heapq.heappush(self._timers, (track.due, self._seq, key, track.generation))
+
+    @property
+    def tracked(self) -> Container[SeriesKey]:
+        """Series with a track (pending, firing or clearing): they hear every verdict."""
+        return self._tracks
+
+    def next_due(self) -> float:
+        """The earliest event time at which :meth:`advance` may have work."""
+        return self._timers[0][0] if self._timers else float("inf")
 
     def active(self) -> list[_Track]:
         return list(self._tracks.values())

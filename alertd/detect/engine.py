@@ -20,6 +20,7 @@ from typing import cast
 from alertd.detect.changes import change_set, drain
 from alertd.detect.detectors.base import SeriesDetector, StreamDetector, Verdict
 from alertd.detect.index import RuleIndex
+from alertd.detect.quiet import QuietLane
 from alertd.detect.rule import CompiledRule
 from alertd.ingest.event import Event
 
@@ -70,6 +71,15 @@ class Engine:
             r for r in self.rules.values() if r.clock_driven and not r.group_by and not r.members
         ]
         """Clock-driven rules without groups (a global heartbeat) start on the first tick."""
+        eligible = frozenset(
+            rule.name
+            for rule in self.rules.values()
+            if rule.rest_range is not None
+            and not rule.clock_driven
+            and rule.name not in self._dependents
+        )
+        self.quiet = QuietLane(self._index, eligible, self._series, self._touched)
+        """Where events that change nothing are applied (alertd/detect/quiet.py)."""
 
     def take_errors(self) -> int:
         """Points detectors failed on since the last call (for the metric)."""
@@ -103,6 +113,12 @@ class Engine:
             if verdict is not None:
                 observations.append(Observation(rule, group, _at(verdict, event.time), verdict))
         return self._with_composites(observations)
+
+    def next_due(self) -> float:
+        """The earliest event time at which :meth:`tick` may have work (-inf: now)."""
+        if self._unstarted:
+            return -float("inf")
+        return self._heap[0][0] if self._heap else float("inf")
 
     def tick(self, now: float) -> list[Observation]:
         """Let clock-driven detectors speak for quiet series; sorted by event time."""

@@ -14,6 +14,11 @@ Candidates are then checked in full (``Stream.accepts``), so the index only has 
 a superset; hits come back in rule order. A rule with several streams (ratio's
 numerator and denominator) has one entry per stream, so one event may feed both
 streams of the same rule.
+
+3. the answer is remembered: it depends only on the event's kind, its name and the
+   values of the few labels the candidate rules look at, and a stream of events
+   repeats those far more often than it repeats anything else, so most events cost
+   one tuple and one dict lookup.
 """
 
 from __future__ import annotations
@@ -30,6 +35,10 @@ Entry = tuple[int, Input, Callable[[Event], bool]]
 when the stream has one (the usual case), which saves a generator per candidate."""
 _GLOB = "*?["
 
+MEMO_LIMIT = 65_536
+"""Remembered answers before the memo starts over: label values a rule matches by
+regex can be unbounded (pod names), and a full memo must not grow."""
+
 
 class _Bucket:
     """Inputs that share a name constraint, sub-indexed by one pinned label each."""
@@ -38,6 +47,8 @@ class _Bucket:
         self._pending: list[tuple[int, Input, dict[str, str]]] = []
         self._by_label: dict[str, dict[str, list[Entry]]] = {}
         self._rest: list[Entry] = []
+        self.labels: frozenset[str] = frozenset()
+        """Every label some input of this bucket matches on (set by :meth:`build`)."""
 
     def add(self, position: int, item: Input) -> None:
         pinned: dict[str, str] = {}
@@ -48,6 +59,12 @@ class _Bucket:
     def build(self) -> None:
         """File each input under the pinned label most inputs of this bucket share."""
         popularity = Counter(key for _, _, pinned in self._pending for key in pinned)
+        self.labels = frozenset(
+            matcher.name
+            for _, (_, stream), _ in self._pending
+            for selection in stream.selections
+            for matcher in selection.selector.matchers
+        )
         for position, item, pinned in self._pending:
             selections = item[1].selections
             check = selections[0].accepts if len(selections) == 1 else item[1].accepts
@@ -88,6 +105,10 @@ class RuleIndex:
             bucket.build()
         self._prefix_lengths = sorted({len(p) for p in self._by_prefix})
         self._scan_any = not self._scan.empty
+        self._scan_labels = self._scan.labels
+        self.labels_by_name: dict[str, tuple[str, ...]] = {}
+        """Memo of :meth:`labels_looked_at` (read it directly on hot paths)."""
+        self._memo: dict[tuple[str, ...], tuple[Input, ...]] = {}
 
     def _bucket_for(self, stream: Stream) -> _Bucket:
         name = stream.exact_name
@@ -98,8 +119,39 @@ class RuleIndex:
             return self._by_prefix.setdefault(prefix, _Bucket())
         return self._scan
 
-    def inputs_for(self, event: Event) -> list[Input]:
+    def inputs_for(self, event: Event) -> tuple[Input, ...]:
         """Every (rule, stream) the event feeds, in rule order."""
+        name, labels = event.name, event.labels
+        names = self.labels_by_name.get(name)
+        if names is None:
+            names = self.labels_looked_at(name)
+        if len(names) == 1:
+            memo_key: tuple[str, ...] = (event.kind, name, labels.get(names[0], ""))
+        else:
+            memo_key = (event.kind, name, *[labels.get(label, "") for label in names])
+        hit = self._memo.get(memo_key)
+        if hit is None:
+            if len(self._memo) >= MEMO_LIMIT:
+                self._memo.clear()
+            hit = self._memo[memo_key] = tuple(self._look_up(event))
+        return hit
+
+    def labels_looked_at(self, name: str) -> tuple[str, ...]:
+        """The labels any input that could take an event called ``name`` matches on."""
+        found = set(self._scan_labels)
+        bucket = self._by_name.get(name)
+        if bucket is not None:
+            found |= bucket.labels
+        for length in self._prefix_lengths:
+            prefix_bucket = self._by_prefix.get(name[:length])
+            if prefix_bucket is not None:
+                found |= prefix_bucket.labels
+        if len(self.labels_by_name) >= MEMO_LIMIT:
+            self.labels_by_name.clear()
+        names = self.labels_by_name[name] = tuple(sorted(found))
+        return names
+
+    def _look_up(self, event: Event) -> list[Input]:
         found: list[Entry] = []
         bucket = self._by_name.get(event.name)
         if bucket is not None:

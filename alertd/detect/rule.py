@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from alertd.config.rules import EventMatch, RuleSpec
 from alertd.detect.detectors import REGISTRY
-from alertd.detect.detectors.base import SeriesFactory
+from alertd.detect.detectors.base import RestRange, SeriesFactory
 from alertd.ingest.event import Event
 from alertd.matching import LabelSelector
 
@@ -73,6 +73,8 @@ class CompiledRule:
     """Event inputs; empty for rules fed by other rules (all_of / any_of)."""
     members: tuple[str, ...] = ()
     """Rules whose verdicts feed this one."""
+    rest_range: RestRange | None = None
+    """Values that leave a series at rest as it is (see ``DetectorType.rest_range``)."""
 
     @property
     def name(self) -> str:
@@ -110,4 +112,5 @@ def compile_rule(spec: RuleSpec) -> CompiledRule:
         clock_driven=detector.clock_driven,
         streams=streams,
         members=members,
+        rest_range=None if detector.rest_range is None else detector.rest_range(params),
     )

@@ -24,7 +24,8 @@ from aiokafka import AIOKafkaConsumer, ConsumerRebalanceListener, ConsumerRecord
 from aiokafka.errors import KafkaError
 
 from alertd.config.schema import KafkaConfig
-from alertd.ingest.decoders import DecodeError, Decoder, get_decoder
+from alertd.ingest.batch import BatchDecoder, batch_decoder
+from alertd.ingest.decoders import DecodeError, get_decoder
 from alertd.ingest.dlq import DeadLetters
 from alertd.ingest.event import Event
 from alertd.observe.metrics import Metrics
@@ -47,6 +48,8 @@ class PartitionHooks(Protocol):
     def applied_offset(self, topic: str, partition: int) -> int: ...
 
     async def applied(self, topic: str, partition: int, offset: int) -> None: ...
+
+    async def persist(self, partitions: Sequence[tuple[str, int]]) -> None: ...
 
     def log_end(
         self, topic: str, partition: int, end_offset: int, committed: int | None
@@ -75,7 +78,9 @@ class KafkaIngest:
     ) -> None:
         self._config = config
         self.state = state
-        self._decoders: dict[str, Decoder] = {t.name: get_decoder(t.decoder) for t in config.topics}
+        self._decoders: dict[str, BatchDecoder] = {
+            t.name: batch_decoder(t.decoder, get_decoder(t.decoder)) for t in config.topics
+        }
         self._handler = handler
         self._dlq = dead_letters
         self._metrics = metrics
@@ -116,6 +121,10 @@ class KafkaIngest:
                 await self._process(batch)
                 for tp, records in batch.items():
                     self._uncommitted[tp] = records[-1].offset + 1
+                # Let the fetcher run: it asks for the next records of a drained
+                # partition only when the loop gets a turn, and a fetch in flight
+                # while this loop works is a fetch this loop does not wait for.
+                await asyncio.sleep(0)
             if self._uncommitted and time.monotonic() - self._last_commit >= COMMIT_INTERVAL:
                 await self.commit()
         await self.commit()
@@ -130,7 +139,6 @@ class KafkaIngest:
         received = time.time()
         for tp, records in batch.items():
             decode = self._decoders[tp.topic]
-            events: list[Event] = []
             last = records[-1].offset
             if self.state is not None and not self.state.owns((tp.topic, tp.partition)):
                 # Fetched while its state is still being restored: applying it to an
@@ -148,11 +156,9 @@ class KafkaIngest:
                         applied=done,
                     )
                     records = [r for r in records if r.offset > done]
-            for record in records:
-                try:
-                    events.extend(decode(record.value or b""))
-                except Exception as exc:  # a decoder bug is still a bad record, not a crash
-                    await self._reject(tp, record, exc)
+            events, failed = decode(records)
+            for index, exc in failed:
+                await self._reject(tp, records[index], exc)
             if events:
                 self._metrics.events_consumed.labels(tp.topic).inc(len(events))
                 await self._handler(tp.topic, tp.partition, events, received)
@@ -179,10 +185,15 @@ class KafkaIngest:
     async def commit(self, partitions: Sequence[TopicPartition] | None = None) -> None:
         """Commit the offsets of applied records (of ``partitions``, or of all)."""
         keys = list(self._uncommitted) if partitions is None else partitions
-        offsets = {tp: self._uncommitted.pop(tp) for tp in keys if tp in self._uncommitted}
+        offsets = {tp: self._uncommitted[tp] for tp in keys if tp in self._uncommitted}
         self._last_commit = time.monotonic()
         if not offsets:
             return
+        if self.state is not None:  # the state those offsets include goes first
+            await self.state.persist([(tp.topic, tp.partition) for tp in offsets])
+        for tp, offset in offsets.items():
+            if self._uncommitted.get(tp) == offset:
+                del self._uncommitted[tp]
         try:
             await self.consumer.commit(offsets)
         except KafkaError as exc:
@@ -219,8 +230,14 @@ class _CommitOnRevoke(ConsumerRebalanceListener):  # type: ignore[misc]
         state = self._ingest.state
         if state is None:
             return
-        await state.assigned([(tp.topic, tp.partition) for tp in assigned])
         consumer = self._ingest.consumer
+        # Paused while their state is read back: records fetched meanwhile could not
+        # be applied, and fetching them again and again would only load the broker.
+        consumer.pause(*assigned)
+        try:
+            await state.assigned([(tp.topic, tp.partition) for tp in assigned])
+        finally:
+            consumer.resume(*assigned)
         try:
             ends = await consumer.end_offsets(list(assigned))
             for tp, end in ends.items():

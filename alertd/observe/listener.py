@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from alertd.alerts.model import Transition
 from alertd.ingest.event import Event
 from alertd.notify.notification import Notification
@@ -11,6 +13,12 @@ class PipelineListener:
     """No-op base; override what you want to see."""
 
     def event(self, topic: str, event: Event) -> None: ...
+
+    def consumed(self, topic: str, events: Sequence[Event]) -> None:
+        """A run of consumed events, in order; override for one call per batch."""
+        event = self.event
+        for item in events:
+            event(topic, item)
 
     def transition(self, transition: Transition) -> None: ...
 

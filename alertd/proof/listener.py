@@ -8,7 +8,7 @@ customer has the email or the gateway accepted the webhook): that is when a cust
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import structlog
 
@@ -32,18 +32,23 @@ class ProofListener(PipelineListener):
         self.ledger = ledger
         self.inner = inner or PipelineListener()
         self._clock = clock
-        overridden = type(self.inner).event is not PipelineListener.event
-        self._inner_event = self.inner.event if overridden else None
 
     def event(self, topic: str, event: Event) -> None:
-        # Hot path (every consumed event): most events are neither tickets nor watched.
-        if event.kind == "ticket" or event.name in self.ledger.series.names:
+        self.consumed(topic, (event,))
+
+    def consumed(self, topic: str, events: Sequence[Event]) -> None:
+        # Hot path (every consumed event): one call per batch, not per event.
+        try:
+            tickets = self.ledger.series.observe_many(events)
+        except Exception:  # the proof report must never stop the pipeline
+            log.exception("proof_ledger_failed", topic=topic)
+            tickets = [event for event in events if event.kind == "ticket"]
+        for ticket in tickets:
             try:
-                self.ledger.observe(event)
-            except Exception:  # the proof report must never stop the pipeline
-                log.exception("proof_ledger_failed", topic=topic, kind=event.kind)
-        if self._inner_event is not None:
-            self._inner_event(topic, event)
+                self.ledger.observe(ticket)
+            except Exception:
+                log.exception("proof_ledger_failed", topic=topic, kind=ticket.kind)
+        self.inner.consumed(topic, events)
 
     def transition(self, transition: Transition) -> None:
         self.inner.transition(transition)

@@ -8,11 +8,11 @@ whole stream. Series beyond the limit are simply not charted.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 
 from alertd.ingest.event import Event
 
-SeriesKey = tuple[str, frozenset[tuple[str, str]]]
+SeriesKey = tuple[str, tuple[tuple[str, str], ...]]
 
 
 class SeriesBuffer:
@@ -26,15 +26,28 @@ class SeriesBuffer:
         self._series: dict[SeriesKey, deque[tuple[float, float]]] = {}
 
     def observe(self, event: Event) -> None:
-        if event.value is None or event.name not in self.names or event.kind == "ticket":
-            return
-        key = (event.name, frozenset(event.labels.items()))
-        points = self._series.get(key)
-        if points is None:
-            if len(self._series) >= self._max_series:
-                return
-            points = self._series[key] = deque(maxlen=self._max_points)
-        points.append((event.time, event.value))
+        self.observe_many((event,))
+
+    def observe_many(self, events: Sequence[Event]) -> list[Event]:
+        """Buffer the points of watched series; return the tickets among ``events``.
+
+        Hot path (every consumed event), hence one loop for both jobs. Labels are keyed
+        in the order they arrived: one producer writes them the same way every time.
+        """
+        tickets: list[Event] = []
+        names, series = self.names, self._series
+        for event in events:
+            if event.kind == "ticket":
+                tickets.append(event)
+            elif event.value is not None and event.name in names:
+                key = (event.name, tuple(event.labels.items()))
+                points = series.get(key)
+                if points is None:
+                    if len(series) >= self._max_series:
+                        continue
+                    points = series[key] = deque(maxlen=self._max_points)
+                points.append((event.time, event.value))
+        return tickets
 
     def points(
         self, name: str, labels: Mapping[str, str], start: float, end: float
@@ -42,6 +55,6 @@ class SeriesBuffer:
         """Points in [start, end] of the first series named ``name`` carrying ``labels``."""
         wanted = set(labels.items())
         for (series_name, series_labels), points in self._series.items():
-            if series_name == name and wanted <= series_labels:
+            if series_name == name and wanted <= set(series_labels):
                 return [(t, v) for t, v in points if start <= t <= end]
         return []

@@ -195,8 +195,13 @@ class PartitionState:
         self._unpersisted.add(origin)
 
     async def applied(self, topic: str, partition: int, offset: int) -> None:
-        """Records of ``topic/partition`` up to ``offset`` were applied: persist the
-        state with the offset (last), before the consumer commits it."""
+        """Records of ``topic/partition`` up to ``offset`` were applied: buffer the
+        state with the offset (last); :meth:`persist` writes it before the commit.
+
+        Not written per batch: most batches change little, and a round trip to the
+        broker per batch would cost more than evaluating it. A crash before the write
+        replays the batch from the last committed offset, as it always could.
+        """
         origin = (topic, partition)
         self._collect(origin)
         self._unpersisted.discard(origin)
@@ -205,7 +210,11 @@ class PartitionState:
         buffer.pop(applied, None)
         buffer[applied] = encode_number(offset)  # last: the batch is complete once it lands
         self._applied[origin] = offset
-        await self.flush(partition)
+
+    async def persist(self, partitions: Sequence[Origin]) -> None:
+        """Write what is buffered for ``partitions`` and wait for the acks: the consumer
+        commits their offsets only after this returns."""
+        await asyncio.gather(*(self.flush(p) for p in {p for _, p in partitions}))
 
     async def after_tick(self) -> None:
         """Persist what the clock changed (timers, absent detectors, paging flushes).

@@ -73,9 +73,11 @@ class Stack:
     topic: str
 
     async def feed(self, offset: int, *events: Event) -> None:
-        """Apply a batch whose last record has ``offset``, as the consumer does."""
+        """Apply a batch whose last record has ``offset`` and commit it, as the consumer
+        does (it persists the state before every commit)."""
         await self.pipeline.handle(self.topic, 0, events, 0.0)
         await self.state.applied(self.topic, 0, offset)
+        await self.state.persist([(self.topic, 0)])
 
     async def settle(self) -> None:
         await self.dispatcher.drain(5.0)

@@ -6,7 +6,7 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 
 from alertd.state import keys
 from alertd.state.changelog import Changelog
-from tests.state.stack import build, close, disk
+from tests.state.stack import T0, build, close, disk
 
 HOSTS = 3000
 """Series in one flush: ~300 KB of records, many of aiokafka's default 16 KiB batches."""
@@ -34,11 +34,15 @@ async def test_large_flush_restores_every_series_and_writes_the_offset_last(
 ) -> None:
     old = build(log, "events")
     await old.state.assigned([("events", 0)])
-    await old.feed(7, *(disk(0, 0.5 + i / 10_000, host=f"h{i}") for i in range(HOSTS)))
+    # above the level: every series has state to write (series at rest have none)
+    await old.feed(7, *(disk(0, 0.91 + i / 1_000_000, host=f"h{i}") for i in range(HOSTS)))
     await close(old)
 
     records = await _records(kafka, log)
-    assert records[-1][0] == keys.key(keys.APPLIED, "events")
+    kinds = [keys.parse(k)[0] for k, _ in records]
+    applied = kinds.index(keys.APPLIED)
+    # the offset comes after the state it covers (delivery markers may follow it)
+    assert max(i for i, kind in enumerate(kinds) if kind == keys.SERIES) < applied
     assert len({k for k, _ in records if keys.parse(k)[0] == keys.SERIES}) == HOSTS
 
     new = build(log, "events")
@@ -47,16 +51,19 @@ async def test_large_flush_restores_every_series_and_writes_the_offset_last(
     evaluator = new.pipeline.evaluator_if_any("events", 0)
     assert evaluator is not None
     assert evaluator.engine.series_count == HOSTS
-    # restored state, not fresh series: the last host crosses 0.9 only via its own value
-    assert [t.state for t in evaluator.process(disk(1, 0.95, host=f"h{HOSTS - 1}"))]
+    # restored state, not fresh series: a fresh series would not resolve (nothing fired)
+    assert evaluator.process(disk(1, 0.5, host=f"h{HOSTS - 1}")) == []  # keep_firing_for
+    resolved = [t for t in evaluator.advance(T0 + 40) if t.labels == {"host": f"h{HOSTS - 1}"}]
+    assert [str(t.state) for t in resolved] == ["resolved"]
     await close(new)
 
 
 async def test_series_expired_among_many_writes_stays_gone_after_restore(log: Changelog) -> None:
     old = build(log, "events")
     await old.state.assigned([("events", 0)])
-    await old.feed(1, *(disk(0, 0.5, host=f"old{i}") for i in range(HOSTS)))
-    await old.feed(2, *(disk(600, 0.5, host=f"new{i}") for i in range(HOSTS)))
+    # above the level, so each series has state to write (series at rest have none)
+    await old.feed(1, *(disk(0, 0.95, host=f"old{i}") for i in range(HOSTS)))
+    await old.feed(2, *(disk(600, 0.95, host=f"new{i}") for i in range(HOSTS)))
     # event time is at 600 s: a 300 s ttl drops the first batch's series only
     await old.pipeline.tick(disk(600, 0).time, idle_lag=3600.0, series_ttl=300.0)
     await close(old)

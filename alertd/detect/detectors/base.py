@@ -45,6 +45,17 @@ class SeriesDetector(Protocol):
         """Earliest event time at which ``tick`` could change the verdict (None: never)."""
 
 
+class RestingSeries(SeriesDetector, Protocol):
+    """A series that says whether it is at rest: in its fresh state, saying nothing active."""
+
+    @property
+    def at_rest(self) -> bool: ...
+
+
+RestRange = tuple[float, float]
+"""(low, high): values a series at rest can take and stay at rest (NaN and None too)."""
+
+
 class StreamDetector(SeriesDetector, Protocol):
     """A series fed by several named event streams (ratio numerator/denominator...)."""
 
@@ -82,6 +93,11 @@ class DetectorType:
     """Named extra selectors (ANDed with the rule's ``match``) that feed the series."""
     members: Callable[[Any], tuple[str, ...]] = no_members
     """Names of other rules whose verdicts feed this one (all_of / any_of)."""
+    rest_range: Callable[[Any], RestRange] | None = None
+    """For detectors whose series are :class:`RestingSeries`: the values that leave a
+    series at rest as it is, so the engine may skip them (alertd/detect/quiet.py). Only
+    for detectors that are not clock-driven and whose series at rest is
+    indistinguishable from no series at all."""
 
 
 REGISTRY: dict[str, DetectorType] = {}

@@ -41,6 +41,10 @@ class ThresholdSeries(NoTick):
         self._reset = self._level if params.reset is None else self._sign * params.reset
         self._active = False
 
+    @property
+    def at_rest(self) -> bool:
+        return not self._active
+
     def observe(self, t: float, value: float | None) -> Verdict | None:
         if value is None or math.isnan(value):
             return None
@@ -54,6 +58,7 @@ register(
         name="threshold",
         params=ThresholdParams,
         build=lambda p: lambda: ThresholdSeries(p),
+        rest_range=lambda p: (-math.inf, p.above) if p.above is not None else (p.below, math.inf),
         doc="Value above/below a level, with optional reset level (hysteresis).",
     )
 )

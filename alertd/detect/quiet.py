@@ -1,0 +1,173 @@
+"""The quiet lane: an event that changes nothing costs a lookup, not an evaluation.
+
+Most events of a healthy system leave every series they feed as it was: a latency
+under its threshold, on a series that is not firing. For those, the full path
+(verdict, observation, lifecycle, changelog) only proves that nothing happened. The
+lane applies a run of such events with a few dict lookups each and stops at the first
+event that may change something, which then takes the full path
+(``Evaluator.process``).
+
+An event is quiet when every input it feeds belongs to a rule whose detector declares
+a rest range (``DetectorType.rest_range``), its value lies in that range (or is
+missing), and every series it feeds is at rest and has no lifecycle track. Applying it
+only creates the series that were missing and moves their last-seen time: exactly the
+state the full path would leave behind, and nothing the state changelog must hold.
+
+This module is plain Python that Cython compiles when the package is built with it
+(setup.py); the annotations give Cython its C types, and the same source runs
+unchanged where no compiler is available.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Container, Sequence
+from typing import TYPE_CHECKING, cast
+
+from alertd.detect.detectors.base import RestingSeries, SeriesFactory
+
+if TYPE_CHECKING:
+    from alertd.detect.detectors.base import SeriesDetector
+    from alertd.detect.engine import SeriesKey
+    from alertd.detect.index import RuleIndex
+    from alertd.ingest.event import Event
+
+Lane = tuple[str, tuple[str, ...], float, float, SeriesFactory]
+"""One input of a quiet event: rule name, group-by labels, rest range, series factory."""
+
+Plan = tuple[Lane, ...] | None
+"""The lanes an event feeds, or None when one of its inputs can never be quiet."""
+
+PLAN_LIMIT = 65_536
+"""Remembered plans before the memo starts over (as the rule index's memo)."""
+
+
+class QuietLane:
+    """The engine's tables the lane reads and writes, and its memo of plans."""
+
+    __slots__ = ("eligible", "index", "plans", "series", "touched")
+
+    def __init__(
+        self,
+        index: RuleIndex,
+        eligible: frozenset[str],
+        series: dict[SeriesKey, SeriesDetector],
+        touched: dict[SeriesKey, float],
+    ) -> None:
+        self.index = index
+        self.eligible = eligible
+        """Rules that may take the lane: a rest range, no clock, feeding no other rule."""
+        self.series = series
+        self.touched = touched
+        self.plans: dict[tuple[str, ...], Plan] = {}
+
+    def plan(self, event: Event, memo_key: tuple[str, ...]) -> Plan:
+        lanes: list[Lane] = []
+        for rule, stream in self.index.inputs_for(event):
+            rest = rule.rest_range
+            if stream.name is not None or rest is None or rule.name not in self.eligible:
+                lanes = []
+                break
+            lanes.append((rule.name, tuple(rule.group_by), rest[0], rest[1], rule.new_series))
+        else:
+            return self._remember(memo_key, tuple(lanes))
+        return self._remember(memo_key, None)
+
+    def _remember(self, memo_key: tuple[str, ...], plan: Plan) -> Plan:
+        if len(self.plans) >= PLAN_LIMIT:
+            self.plans.clear()
+        self.plans[memo_key] = plan
+        return plan
+
+
+def run(
+    lane: QuietLane,
+    events: Sequence[Event],
+    start: int,
+    watermark: float,
+    due: float,
+    tracked: Container[SeriesKey],
+) -> tuple[int, float]:
+    """Apply ``events[start:]`` while they are quiet and no timer is due before them.
+
+    Returns the index of the first event left for the full path (``len(events)`` when
+    none is) and the event-time clock after the applied ones. ``due``: the earliest
+    time a timer of the engine or the lifecycle may fire; ``tracked``: the series the
+    lifecycle tracks.
+    """
+    plans = lane.plans
+    known = lane.series
+    touched = lane.touched
+    index = lane.index
+    labels_by_name = index.labels_by_name
+    keys: list[SeriesKey] = []
+    made: list[SeriesDetector | None] = []
+    i: int = start
+    n: int = len(events)
+    while i < n:
+        event = events[i]
+        at: float = event.time
+        if at > watermark and at >= due:
+            break
+        name: str = event.name
+        labels: dict[str, str] = event.labels
+        names = labels_by_name.get(name)
+        if names is None:
+            names = index.labels_looked_at(name)
+        if len(names) == 1:
+            memo_key: tuple[str, ...] = (event.kind, name, labels.get(names[0], ""))
+        else:
+            memo_key = (event.kind, name, *[labels.get(label, "") for label in names])
+        plan = plans.get(memo_key, _UNPLANNED)
+        if plan is _UNPLANNED:
+            plan = lane.plan(event, memo_key)
+        if plan is None:
+            break
+        value = event.value
+        keys.clear()
+        made.clear()
+        for rule_name, group_by, low, high, new_series in plan:
+            if value is not None and (value < low or value > high):
+                break  # NaN compares False both ways: a missing number is quiet
+            if len(group_by) == 1:
+                key: SeriesKey = (rule_name, (labels.get(group_by[0], ""),))
+            else:
+                key = (rule_name, tuple([labels.get(label, "") for label in group_by]))
+            series = known.get(key)
+            if series is None:
+                made.append(new_series())
+            elif key in tracked or not cast(RestingSeries, series).at_rest:
+                break
+            else:
+                made.append(None)
+            keys.append(key)
+        else:
+            _apply(keys, made, at, known, touched)
+            if at > watermark:
+                watermark = at
+            i += 1
+            continue
+        break
+    return i, watermark
+
+
+def _apply(
+    keys: list[SeriesKey],
+    made: list[SeriesDetector | None],
+    at: float,
+    known: dict[SeriesKey, SeriesDetector],
+    touched: dict[SeriesKey, float],
+) -> None:
+    for j in range(len(keys)):
+        key = keys[j]
+        series = made[j]
+        if series is not None:
+            known[key] = series
+        if at > touched.get(key, _NEVER):
+            touched[key] = at
+
+
+_NEVER = -math.inf
+
+_UNPLANNED: Plan = cast(Plan, object())
+"""Marks a memo miss (None is a remembered answer: not quiet)."""
