@@ -12,13 +12,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import time
-from typing import Any
+from typing import Any, NamedTuple
 
 from common import Workload, machine, report
 
 from alertd.alerts.store import AlertStore
 from alertd.config.rules import RuleFile
-from alertd.ingest.decoders import decode_alertd
+from alertd.ingest.batch import decode_alertd_batch
 from alertd.notify.dispatcher import Dispatcher
 from alertd.notify.retry import Backoff
 from alertd.observe.metrics import Metrics
@@ -43,25 +43,24 @@ def build_pipeline(workload: Workload) -> Pipeline:
     )
 
 
+class _Record(NamedTuple):
+    value: bytes
+
+
 async def run(workload: Workload) -> dict[str, Any]:
-    values = [v for _, v in workload.records()]
+    records = [_Record(v) for _, v in workload.records()]
+    batches = [records[i : i + BATCH] for i in range(0, len(records), BATCH)]
     pipeline = build_pipeline(workload)
     t0 = time.perf_counter()
-    decoded = 0
-    for i in range(0, len(values), BATCH):
-        events = []
-        for raw in values[i : i + BATCH]:
-            events.extend(decode_alertd(raw))
-        decoded += len(events)
+    for batch in batches:
+        decode_alertd_batch(batch)  # as the consumer decodes a fetched batch
     t_decode = time.perf_counter() - t0
     t0 = time.perf_counter()
-    for i in range(0, len(values), BATCH):
-        events = []
-        for raw in values[i : i + BATCH]:
-            events.extend(decode_alertd(raw))
+    for batch in batches:
+        events, _ = decode_alertd_batch(batch)
         await pipeline.handle("t", 0, events, time.time())
     t_all = time.perf_counter() - t0
-    n = len(values)
+    n = len(records)
     return {
         "events": n,
         "decode_per_second": round(n / t_decode),

@@ -13,9 +13,6 @@ missing), and every series it feeds is at rest and has no lifecycle track. Apply
 only creates the series that were missing and moves their last-seen time: exactly the
 state the full path would leave behind, and nothing the state changelog must hold.
 
-This module is plain Python that Cython compiles when the package is built with it
-(setup.py); the annotations give Cython its C types, and the same source runs
-unchanged where no compiler is available.
 """
 
 from __future__ import annotations
@@ -95,22 +92,17 @@ def run(
     time a timer of the engine or the lifecycle may fire; ``tracked``: the series the
     lifecycle tracks.
     """
-    plans = lane.plans
-    known = lane.series
-    touched = lane.touched
+    # Hot loop (every consumed event): tables hoisted, the one-input case inline.
+    plans, known, touched = lane.plans, lane.series, lane.touched
     index = lane.index
     labels_by_name = index.labels_by_name
-    keys: list[SeriesKey] = []
-    made: list[SeriesDetector | None] = []
-    i: int = start
-    n: int = len(events)
-    while i < n:
+    i, count = start, len(events)
+    while i < count:
         event = events[i]
-        at: float = event.time
+        at = event.time
         if at > watermark and at >= due:
             break
-        name: str = event.name
-        labels: dict[str, str] = event.labels
+        name, labels = event.name, event.labels
         names = labels_by_name.get(name)
         if names is None:
             names = index.labels_looked_at(name)
@@ -123,48 +115,59 @@ def run(
             plan = lane.plan(event, memo_key)
         if plan is None:
             break
-        value = event.value
-        keys.clear()
-        made.clear()
-        for rule_name, group_by, low, high, new_series in plan:
+        if len(plan) == 1:
+            rule_name, group_by, low, high, new_series = plan[0]
+            value = event.value
             if value is not None and (value < low or value > high):
                 break  # NaN compares False both ways: a missing number is quiet
             if len(group_by) == 1:
                 key: SeriesKey = (rule_name, (labels.get(group_by[0], ""),))
             else:
                 key = (rule_name, tuple([labels.get(label, "") for label in group_by]))
+            if key in tracked:  # a track hears every verdict, even a fresh series' one
+                break
             series = known.get(key)
             if series is None:
-                made.append(new_series())
-            elif key in tracked or not cast(RestingSeries, series).at_rest:
+                known[key] = new_series()
+                touched[key] = at
+            elif not cast(RestingSeries, series).at_rest:
                 break
-            else:
-                made.append(None)
-            keys.append(key)
-        else:
-            _apply(keys, made, at, known, touched)
-            if at > watermark:
-                watermark = at
-            i += 1
-            continue
-        break
+            elif at > touched.get(key, _NEVER):
+                touched[key] = at
+        elif not _apply_all(plan, event, known, touched, tracked):
+            break
+        if at > watermark:
+            watermark = at
+        i += 1
     return i, watermark
 
 
-def _apply(
-    keys: list[SeriesKey],
-    made: list[SeriesDetector | None],
-    at: float,
+def _apply_all(
+    plan: tuple[Lane, ...],
+    event: Event,
     known: dict[SeriesKey, SeriesDetector],
     touched: dict[SeriesKey, float],
-) -> None:
-    for j in range(len(keys)):
-        key = keys[j]
-        series = made[j]
-        if series is not None:
-            known[key] = series
+    tracked: Container[SeriesKey],
+) -> bool:
+    """An event feeding several inputs: apply it only if every one of them stays quiet."""
+    labels, value, at = event.labels, event.value, event.time
+    fresh: list[tuple[SeriesKey, SeriesDetector | None]] = []
+    for rule_name, group_by, low, high, new_series in plan:
+        if value is not None and (value < low or value > high):
+            return False
+        key = (rule_name, tuple([labels.get(label, "") for label in group_by]))
+        if key in tracked:
+            return False
+        series = known.get(key)
+        if series is not None and not cast(RestingSeries, series).at_rest:
+            return False
+        fresh.append((key, new_series() if series is None else None))
+    for key, new in fresh:
+        if new is not None:
+            known.setdefault(key, new)  # two inputs of one rule may share a series
         if at > touched.get(key, _NEVER):
             touched[key] = at
+    return True
 
 
 _NEVER = -math.inf

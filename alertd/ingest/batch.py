@@ -5,8 +5,6 @@ case (a canonical alertd JSON object) runs in one loop here, without a function 
 a list and an exception frame per record. Anything else (an array of events, another
 format, a record that fails) goes through the topic's decoder as before, which names
 the reason a bad record carries to the dead-letter topic.
-
-Plain Python that Cython compiles when the package is built with it (setup.py).
 """
 
 from __future__ import annotations

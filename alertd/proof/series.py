@@ -24,6 +24,8 @@ class SeriesBuffer:
         self._max_series = max_series
         self._max_points = max_points
         self._series: dict[SeriesKey, deque[tuple[float, float]]] = {}
+        self._kept_names: set[str] = set()
+        """Names with a kept series: once the buffer is full, no other name can gain one."""
 
     def observe(self, event: Event) -> None:
         self.observe_many((event,))
@@ -35,17 +37,21 @@ class SeriesBuffer:
         in the order they arrived: one producer writes them the same way every time.
         """
         tickets: list[Event] = []
-        names, series = self.names, self._series
+        names, series, kept = self.names, self._series, self._kept_names
         for event in events:
             if event.kind == "ticket":
                 tickets.append(event)
             elif event.value is not None and event.name in names:
+                full = len(series) >= self._max_series
+                if full and event.name not in kept:
+                    continue
                 key = (event.name, tuple(event.labels.items()))
                 points = series.get(key)
                 if points is None:
-                    if len(series) >= self._max_series:
+                    if full:
                         continue
                     points = series[key] = deque(maxlen=self._max_points)
+                    kept.add(event.name)
                 points.append((event.time, event.value))
         return tickets
 

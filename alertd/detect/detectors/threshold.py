@@ -7,6 +7,7 @@ crosses back past ``reset``, which stops an alert from chattering around the lev
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 from pydantic import model_validator
 
@@ -34,12 +35,22 @@ class ThresholdSeries(NoTick):
     __slots__ = ("_active", "_level", "_reset", "_sign")
 
     def __init__(self, params: ThresholdParams) -> None:
-        self._sign = 1.0 if params.above is not None else -1.0
-        level = params.above if params.above is not None else params.below
-        assert level is not None
-        self._level = self._sign * level
-        self._reset = self._level if params.reset is None else self._sign * params.reset
+        self._sign, self._level, self._reset = _levels(params)
         self._active = False
+
+    @classmethod
+    def factory(cls, params: ThresholdParams) -> Callable[[], ThresholdSeries]:
+        """New series for one rule: the levels worked out once, not per series (a rule
+        may make a new series for every host it sees)."""
+        sign, level, reset = _levels(params)
+
+        def fresh() -> ThresholdSeries:
+            series = cls.__new__(cls)
+            series._sign, series._level, series._reset = sign, level, reset
+            series._active = False
+            return series
+
+        return fresh
 
     @property
     def at_rest(self) -> bool:
@@ -53,11 +64,20 @@ class ThresholdSeries(NoTick):
         return Verdict(self._active, value)
 
 
+def _levels(params: ThresholdParams) -> tuple[float, float, float]:
+    """(sign, level, reset), signed so that "above" and "below" compare the same way."""
+    sign = 1.0 if params.above is not None else -1.0
+    level = params.above if params.above is not None else params.below
+    assert level is not None
+    reset = level if params.reset is None else params.reset
+    return sign, sign * level, sign * reset
+
+
 register(
     DetectorType(
         name="threshold",
         params=ThresholdParams,
-        build=lambda p: lambda: ThresholdSeries(p),
+        build=ThresholdSeries.factory,
         rest_range=lambda p: (-math.inf, p.above) if p.above is not None else (p.below, math.inf),
         doc="Value above/below a level, with optional reset level (hysteresis).",
     )
