@@ -6,8 +6,18 @@ import asyncio
 from pathlib import Path
 
 from alertd.alerts.flap import FlapPolicy
+from alertd.alerts.model import Transition
+from alertd.alerts.store import AlertStore
+from alertd.config.schema import RouteConfig
 from alertd.demo.smtp_sink import SmtpSink
 from alertd.ingest.event import Event
+from alertd.notify.dispatcher import Dispatcher
+from alertd.notify.retry import Backoff
+from alertd.observe.listener import PipelineListener
+from alertd.observe.metrics import Metrics
+from alertd.pipeline import Pipeline
+from alertd.route.tree import Route
+from alertd.templating import Templates
 from tests.support.daemon import kafka_yaml, running_daemon, unique, write_config
 from tests.support.kafka import produce_events
 
@@ -96,3 +106,41 @@ def _value(daemon: object, name: str) -> float:
         for sample in family.samples
         if sample.name == name
     )
+
+
+class Sequence(PipelineListener):
+    """Records events and transitions in the order the pipeline reports them."""
+
+    def __init__(self) -> None:
+        self.seen: list[str] = []
+
+    def event(self, topic: str, event: Event) -> None:
+        self.seen.append(f"event {event.value}")
+
+    def transition(self, transition: Transition) -> None:
+        self.seen.append(f"{transition.state} {transition.value}")
+
+
+async def test_a_listener_sees_each_event_before_the_transitions_it_made() -> None:
+    from tests.state.stack import RULES as DISK_RULES
+    from tests.state.stack import disk
+
+    listener = Sequence()
+    metrics = Metrics()
+    dispatcher = Dispatcher({}, metrics, Backoff(0.01, 0.05, 10))
+    store = AlertStore(DISK_RULES, Templates(None))
+    pipeline = Pipeline(
+        DISK_RULES, store, Route.build(RouteConfig(receiver="ops")), dispatcher, metrics, listener
+    )
+    values = [0.5, 0.95, 0.96, 0.5, 0.4]  # fires at the second; clears 30s after the fourth
+    batch = [disk(60 * i, v) for i, v in enumerate(values)]
+    await pipeline.handle("events", 0, batch, 0.0)
+    assert listener.seen == [
+        "event 0.5",
+        "event 0.95",
+        "firing 0.95",
+        "event 0.96",
+        "event 0.5",
+        "event 0.4",
+        "resolved 0.5",
+    ]

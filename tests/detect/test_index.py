@@ -7,6 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from alertd.config.rules import RuleSpec
+from alertd.detect import index as index_module
 from alertd.detect.index import RuleIndex
 from alertd.detect.rule import CompiledRule, Selection, compile_rule
 from alertd.ingest.event import Event
@@ -43,17 +44,22 @@ rule_params = st.tuples(
     st.sampled_from([None, "eu", "us"]),
 )
 events = st.builds(
-    lambda kind, name, service, region: Event(
+    lambda kind, name, service, region, pod: Event(
         time=0.0,
         kind=kind,
         name=name,
         value=1.0,
-        labels={k: v for k, v in (("service", service), ("region", region)) if v is not None},
+        labels={
+            k: v
+            for k, v in (("service", service), ("region", region), ("pod", pod))
+            if v is not None
+        },
     ),
     st.sampled_from(["metric", "log"]),
     st.sampled_from(NAMES),
-    st.sampled_from([None, "checkout", "payments", "search"]),
+    st.sampled_from([None, "", "checkout", "payments", "search"]),
     st.sampled_from([None, "eu", "us"]),
+    st.sampled_from([None, "p1", "p2"]),  # a label no rule looks at: the memo ignores it
 )
 
 
@@ -62,7 +68,7 @@ def scan(rules: list[CompiledRule], event: Event) -> list[tuple[str, object]]:
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(rule_params, max_size=12), st.lists(events, min_size=1, max_size=5))
+@given(st.lists(rule_params, max_size=12), st.lists(events, min_size=1, max_size=20))
 def test_index_finds_exactly_what_a_full_scan_finds_in_rule_order(
     params: list[tuple[str | None, str | None, str | None, str | None]], evs: list[Event]
 ) -> None:
@@ -73,6 +79,18 @@ def test_index_finds_exactly_what_a_full_scan_finds_in_rule_order(
         assert [r.name for r in index.rules_for(event)] == [
             r.name for r in rules if r.accepts(event)
         ]
+
+
+def test_a_full_memo_starts_over_and_still_answers_exactly(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(index_module, "MEMO_LIMIT", 2)
+    rules = [rule(i, "metric", "latency", f"s{i}", None) for i in range(10)]
+    index = RuleIndex(rules)
+    for i in [*range(10), *range(10)]:
+        event = Event(time=0.0, kind="metric", name="latency", labels={"service": f"s{i}"})
+        assert [r.name for r, _ in index.inputs_for(event)] == [f"r{i}"]
+        assert len(index._memo) <= 2
 
 
 def test_a_thousand_rules_on_one_metric_told_apart_by_label_check_only_the_candidate(
