@@ -100,6 +100,7 @@ class KafkaIngest:
         self.ready = False
         self._uncommitted: dict[TopicPartition, int] = {}
         self._last_commit = 0.0
+        self._committing: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
         await self.consumer.start()
@@ -126,8 +127,25 @@ class KafkaIngest:
                 # while this loop works is a fetch this loop does not wait for.
                 await asyncio.sleep(0)
             if self._uncommitted and time.monotonic() - self._last_commit >= COMMIT_INTERVAL:
-                await self.commit()
+                self._commit_in_background()
+        if self._committing is not None:
+            await self._committing
         await self.commit()
+
+    def _commit_in_background(self) -> None:
+        """Commit without holding up consumption: writing the state first may wait for
+        the broker (up to the changelog's give-up time while it is away), and the loop
+        must go on fetching meanwhile (readiness, heartbeats, fresh records)."""
+        if self._committing is None or self._committing.done():
+            self._last_commit = time.monotonic()
+            self._committing = asyncio.create_task(self._commit_or_log(), name="commit")
+
+    async def _commit_or_log(self) -> None:
+        try:
+            await self.commit()
+        except Exception as exc:  # retried at the next interval; offsets stay uncommitted
+            self._metrics.commit_failures.inc()
+            log.error("commit_failed", error=str(exc), uncommitted=len(self._uncommitted))
 
     def _coordinator_known(self) -> bool:
         """False while the broker is away: aiokafka then returns empty batches rather

@@ -34,6 +34,12 @@ class Metrics:
             ["topic", "partition"],
             registry=r,
         )
+        self.commit_failures = Counter(
+            "alertd_commit_failures_total",
+            "Offset commits that did not happen because the state before them could not be "
+            "written (the offsets stay uncommitted and are tried again)",
+            registry=r,
+        )
         self.alerts = Gauge("alertd_alerts", "Active alerts by state", ["state"], registry=r)
         self.transitions = Counter(
             "alertd_alert_transitions_total", "Alert state transitions", ["state"], registry=r

@@ -107,3 +107,15 @@ async def test_partitions_are_paused_while_their_state_is_restored() -> None:
     assert hooks.paused_while_restoring == {TP0, TP1}
     assert ingest.consumer.paused() == set()
     assert log == ["restore [0, 1]"]
+
+
+async def test_a_commit_that_cannot_write_the_state_is_counted_and_does_not_stop_the_loop() -> None:
+    log: list[str] = []
+    ingest = _ingest(Hooks(log, fail=True))
+    ingest._uncommitted = {TP0: 10}
+    ingest._commit_in_background()
+    assert ingest._committing is not None
+    await ingest._committing  # the loop would have gone on fetching meanwhile
+    assert log == ["persist [0]"]
+    assert ingest._uncommitted == {TP0: 10}
+    assert ingest._metrics.commit_failures._value.get() == 1
