@@ -40,6 +40,21 @@ MEMO_LIMIT = 65_536
 regex can be unbounded (pod names), and a full memo must not grow."""
 
 
+class Hit:
+    """What the index remembers for one (kind, name, values of the labels rules look at)."""
+
+    __slots__ = ("derived", "inputs")
+
+    def __init__(self, inputs: tuple[Input, ...]) -> None:
+        self.inputs = inputs
+        self.derived: object = NOT_DERIVED
+        """A caller's own memo for these inputs, forgotten with them."""
+
+
+NOT_DERIVED = object()
+"""``Hit.derived`` before a caller filled it."""
+
+
 class _Bucket:
     """Inputs that share a name constraint, sub-indexed by one pinned label each."""
 
@@ -107,8 +122,8 @@ class RuleIndex:
         self._scan_any = not self._scan.empty
         self._scan_labels = self._scan.labels
         self.labels_by_name: dict[str, tuple[str, ...]] = {}
-        """Memo of :meth:`labels_looked_at` (read it directly on hot paths)."""
-        self._memo: dict[tuple[str, ...], tuple[Input, ...]] = {}
+        """Memo of :meth:`labels_looked_at`."""
+        self._memo: dict[tuple[str, ...], Hit] = {}
 
     def _bucket_for(self, stream: Stream) -> _Bucket:
         name = stream.exact_name
@@ -121,6 +136,11 @@ class RuleIndex:
 
     def inputs_for(self, event: Event) -> tuple[Input, ...]:
         """Every (rule, stream) the event feeds, in rule order."""
+        return self.lookup(event).inputs
+
+    def lookup(self, event: Event) -> Hit:
+        """The remembered answer for ``event``: its inputs, and room for a caller's own
+        memo of what it derives from them (the engine's quiet lane keeps its plan there)."""
         name, labels = event.name, event.labels
         names = self.labels_by_name.get(name)
         if names is None:
@@ -133,7 +153,7 @@ class RuleIndex:
         if hit is None:
             if len(self._memo) >= MEMO_LIMIT:
                 self._memo.clear()
-            hit = self._memo[memo_key] = tuple(self._look_up(event))
+            hit = self._memo[memo_key] = Hit(tuple(self._look_up(event)))
         return hit
 
     def labels_looked_at(self, name: str) -> tuple[str, ...]:

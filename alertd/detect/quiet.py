@@ -22,11 +22,11 @@ from collections.abc import Container, Sequence
 from typing import TYPE_CHECKING, cast
 
 from alertd.detect.detectors.base import RestingSeries, SeriesFactory
+from alertd.detect.index import NOT_DERIVED, Hit, RuleIndex
 
 if TYPE_CHECKING:
     from alertd.detect.detectors.base import SeriesDetector
     from alertd.detect.engine import SeriesKey
-    from alertd.detect.index import RuleIndex
     from alertd.ingest.event import Event
 
 Lane = tuple[str, tuple[str, ...], float, float, SeriesFactory]
@@ -35,14 +35,11 @@ Lane = tuple[str, tuple[str, ...], float, float, SeriesFactory]
 Plan = tuple[Lane, ...] | None
 """The lanes an event feeds, or None when one of its inputs can never be quiet."""
 
-PLAN_LIMIT = 65_536
-"""Remembered plans before the memo starts over (as the rule index's memo)."""
-
 
 class QuietLane:
-    """The engine's tables the lane reads and writes, and its memo of plans."""
+    """The engine's tables the lane reads and writes."""
 
-    __slots__ = ("eligible", "index", "plans", "series", "touched")
+    __slots__ = ("eligible", "index", "series", "touched")
 
     def __init__(
         self,
@@ -56,24 +53,17 @@ class QuietLane:
         """Rules that may take the lane: a rest range, no clock, feeding no other rule."""
         self.series = series
         self.touched = touched
-        self.plans: dict[tuple[str, ...], Plan] = {}
 
-    def plan(self, event: Event, memo_key: tuple[str, ...]) -> Plan:
+    def plan(self, hit: Hit) -> Plan:
+        """The lanes of an index hit, kept in the hit (the index's memo is the plans')."""
         lanes: list[Lane] = []
-        for rule, stream in self.index.inputs_for(event):
+        for rule, stream in hit.inputs:
             rest = rule.rest_range
             if stream.name is not None or rest is None or rule.name not in self.eligible:
-                lanes = []
-                break
+                hit.derived = None
+                return None
             lanes.append((rule.name, tuple(rule.group_by), rest[0], rest[1], rule.new_series))
-        else:
-            return self._remember(memo_key, tuple(lanes))
-        return self._remember(memo_key, None)
-
-    def _remember(self, memo_key: tuple[str, ...], plan: Plan) -> Plan:
-        if len(self.plans) >= PLAN_LIMIT:
-            self.plans.clear()
-        self.plans[memo_key] = plan
+        plan = hit.derived = tuple(lanes)
         return plan
 
 
@@ -93,28 +83,20 @@ def run(
     lifecycle tracks.
     """
     # Hot loop (every consumed event): tables hoisted, the one-input case inline.
-    plans, known, touched = lane.plans, lane.series, lane.touched
-    index = lane.index
-    labels_by_name = index.labels_by_name
+    known, touched, lookup = lane.series, lane.touched, lane.index.lookup
     i, count = start, len(events)
     while i < count:
         event = events[i]
         at = event.time
         if at > watermark and at >= due:
             break
-        name, labels = event.name, event.labels
-        names = labels_by_name.get(name)
-        if names is None:
-            names = index.labels_looked_at(name)
-        if len(names) == 1:
-            memo_key: tuple[str, ...] = (event.kind, name, labels.get(names[0], ""))
-        else:
-            memo_key = (event.kind, name, *[labels.get(label, "") for label in names])
-        plan = plans.get(memo_key, _UNPLANNED)
-        if plan is _UNPLANNED:
-            plan = lane.plan(event, memo_key)
+        hit = lookup(event)
+        plan = cast(Plan, hit.derived)
+        if plan is NOT_DERIVED:
+            plan = lane.plan(hit)
         if plan is None:
             break
+        labels = event.labels
         if len(plan) == 1:
             rule_name, group_by, low, high, new_series = plan[0]
             value = event.value
@@ -171,6 +153,3 @@ def _apply_all(
 
 
 _NEVER = -math.inf
-
-_UNPLANNED: Plan = cast(Plan, object())
-"""Marks a memo miss (None is a remembered answer: not quiet)."""
