@@ -122,9 +122,11 @@ class KafkaIngest:
                 await self._process(batch)
                 for tp, records in batch.items():
                     self._uncommitted[tp] = records[-1].offset + 1
-                # Let the fetcher run: it asks for the next records of a drained
-                # partition only when the loop gets a turn, and a fetch in flight
-                # while this loop works is a fetch this loop does not wait for.
+                # A turn for the other tasks after every batch: getmany hands out
+                # buffered records without yielding, and nothing else in a quiet
+                # batch waits, so deliveries, heartbeats and the fetcher (which asks
+                # for the next records of a drained partition) would wait until the
+                # whole fetch is processed.
                 await asyncio.sleep(0)
             if self._uncommitted and time.monotonic() - self._last_commit >= COMMIT_INTERVAL:
                 self._commit_in_background()
