@@ -1,15 +1,15 @@
 """Per-partition state on a changelog topic: write changes before commit, restore on assign.
 
 This is the Kafka Streams model without transactions. For every input partition the
-owner keeps an :class:`~alertd.alerts.evaluator.Evaluator`; after each batch it writes
+owner keeps an :class:`~alertd.alerts.evaluator.Evaluator`; after each batch it buffers
 the changed series, lifecycle tracks, active alerts, the watermark and - last - the
-offset of the last applied record to changelog partition ``p``, waits for the broker's
-acks, and only then lets the consumer commit. A process that gains the partition reads
+offset of the last applied record for changelog partition ``p``; before the consumer
+commits, it writes them and waits for the broker's acks. A process that gains the partition reads
 it back and skips input records at or below the restored offset, so a crash between
 the changelog write and the commit applies nothing twice.
 
 Notifications go through an outbox on the same partition: a notification produced by a
-batch is written with the batch; when every channel delivered it, it is tombstoned and
+batch is written with the batch's state; when every channel delivered it, it is tombstoned and
 ``d`` markers rebuild the dispatcher's delivery log on restore. Outbox entries still
 pending after a restore are submitted again; the delivery log skips channels already
 done. See docs/guarantees.md for where a duplicate or a loss can still happen.
