@@ -12,7 +12,6 @@ a rest range (``DetectorType.rest_range``), its value lies in that range (or is
 missing), and every series it feeds is at rest and has no lifecycle track. Applying it
 only creates the series that were missing and moves their last-seen time: exactly the
 state the full path would leave behind, and nothing the state changelog must hold.
-
 """
 
 from __future__ import annotations
