@@ -37,7 +37,7 @@ async def test_daemon_reconnects_after_broker_restart(smtp: SmtpSink, tmp_path: 
     broker = EmbeddedBroker()
     kafka = await broker.start()
     topic, group, http_port = unique("restart"), unique("restart-group"), free_port()
-    receivers = f"smtp: {{host: 127.0.0.1, port: {smtp.port}}}\n{procs.EMAIL}"
+    receivers = procs.email_receivers(smtp.port)
     path = write_config(
         tmp_path, procs.config(kafka, topic, group, http_port, receivers), procs.RULES
     )

@@ -25,7 +25,7 @@ async def test_survivor_takes_over_and_sends_the_pending_resolve_once(
 ) -> None:
     topic, group = unique("failover"), unique("failover-group")
     await ensure_topics(kafka, [topic], 2)
-    receivers = f"smtp: {{host: 127.0.0.1, port: {smtp.port}}}\n{procs.EMAIL}"
+    receivers = procs.email_receivers(smtp.port)
     paths, ports = procs.two_members(
         tmp_path, lambda port: procs.config(kafka, topic, group, port, receivers, partitions=2)
     )

@@ -50,7 +50,7 @@ async def test_silence_and_window_declared_on_one_member_hold_on_the_other(
 ) -> None:
     topic, group = unique("tables"), unique("tables-group")
     await ensure_topics(kafka, [topic], 2)
-    receivers = f"smtp: {{host: 127.0.0.1, port: {smtp.port}}}\n{procs.EMAIL}"
+    receivers = procs.email_receivers(smtp.port)
     receivers += f"silences: {{topic: {topic}.silences}}\n"
     receivers += f"notices: {{maintenance_topic: {topic}.maintenance}}\n"
     paths, ports = procs.two_members(

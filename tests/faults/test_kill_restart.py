@@ -20,7 +20,7 @@ from tests.support.kafka import produce_events
 
 def _setup(kafka: str, tmp_path: Path, smtp_port: int) -> tuple[Path, str, int]:
     topic, group, http_port = unique("kill"), unique("kill-group"), free_port()
-    receivers = f"smtp: {{host: 127.0.0.1, port: {smtp_port}}}\n{procs.EMAIL}"
+    receivers = procs.email_receivers(smtp_port)
     text = procs.config(kafka, topic, group, http_port, receivers)
     return write_config(tmp_path, text, procs.RULES), topic, http_port
 

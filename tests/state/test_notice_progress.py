@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from alertd.alerts.incidents import Incident
 from alertd.customers.model import Customer
 from alertd.notices.tracker import Status
 from alertd.state import keys
@@ -33,6 +34,19 @@ async def _persist(section: NoticeSection, buffers: dict[int, Buffer], log: Chan
     await log.write(0, list(buffers.pop(0).items()))
 
 
+async def _fired(
+    confirm_after: float, after: float
+) -> tuple[Harness, NoticeSection, defaultdict[int, Buffer], Incident]:
+    """A process's notices with their changelog section: one incident fired, ``after``
+    seconds gone by since."""
+    h = harness(_customers(), confirm_after=confirm_after)
+    section, buffers = _attach(h)
+    with working_for(ORIGIN):
+        incident = await h.fire()
+    await h.advance(after)
+    return h, section, buffers, incident
+
+
 async def _restore(h: Harness, log: Changelog, now: float) -> NoticeSection:
     h.clock[0] = now  # the wall clock went on while the process was down
     section, _ = _attach(h)
@@ -49,11 +63,7 @@ def _customers() -> list[Customer]:
 
 
 async def test_published_notice_resumes_and_resolves_exactly_the_notified(log: Changelog) -> None:
-    first = harness(_customers(), confirm_after=0)
-    section, buffers = _attach(first)
-    with working_for(ORIGIN):
-        incident = await first.fire()
-    await first.advance(1)
+    first, section, buffers, incident = await _fired(confirm_after=0, after=1)
     assert {n.customer_id for n in first.emails()} == {"acme", "zeta"}
     await _persist(section, buffers, log)
 
@@ -75,11 +85,7 @@ async def test_published_notice_resumes_and_resolves_exactly_the_notified(log: C
 async def test_waiting_notice_is_published_by_the_new_owner_when_its_window_ends(
     log: Changelog,
 ) -> None:
-    first = harness(_customers(), confirm_after=60)
-    section, buffers = _attach(first)
-    with working_for(ORIGIN):
-        incident = await first.fire()
-    await first.advance(10)
+    first, section, buffers, incident = await _fired(confirm_after=60, after=10)
     await _persist(section, buffers, log)
     assert first.emails() == []
 
@@ -140,11 +146,7 @@ async def test_quiet_hours_item_survives_and_moves_with_its_partition(log: Chang
 
 
 async def test_finished_notice_is_written_once_and_tombstoned_when_pruned(log: Changelog) -> None:
-    h = harness(_customers(), confirm_after=0)
-    section, buffers = _attach(h)
-    with working_for(ORIGIN):
-        incident = await h.fire()
-    await h.advance(1)
+    h, section, buffers, incident = await _fired(confirm_after=0, after=1)
     await h.resolve(incident)
     section.collect(ORIGIN, buffers[0])
     assert any(v is not None for v in buffers.pop(0).values())
@@ -157,11 +159,7 @@ async def test_finished_notice_is_written_once_and_tombstoned_when_pruned(log: C
 
 
 async def test_corrupt_notice_records_are_skipped_and_the_rest_restores(log: Changelog) -> None:
-    first = harness(_customers(), confirm_after=0)
-    section, buffers = _attach(first)
-    with working_for(ORIGIN):
-        incident = await first.fire()
-    await first.advance(1)
+    first, section, buffers, incident = await _fired(confirm_after=0, after=1)
     await _persist(section, buffers, log)
     garbage = [
         (keys.key(keys.NOTICE, "events", "inc-bad"), b"\xc1not msgpack"),

@@ -27,6 +27,13 @@ rules:
 
 EMAIL = "receivers:\n  - name: ops\n    email_configs: [{to: [ops@example.com]}]\n"
 """An e-mail receiver named ``ops`` for :data:`RULES` (needs an ``smtp:`` block)."""
+
+
+def email_receivers(smtp_port: int) -> str:
+    """:data:`EMAIL` with the ``smtp:`` block it needs, sending to ``smtp_port``."""
+    return f"smtp: {{host: 127.0.0.1, port: {smtp_port}}}\n{EMAIL}"
+
+
 T0 = 1_790_000_000.0
 
 
