@@ -221,9 +221,7 @@ def rebase_evaluator(evaluator: Evaluator, rules: Sequence[RuleSpec]) -> None:
         if key[0] not in keep:
             continue
         fresh._series[key] = series
-        last = old._touched.get(key)
-        if last is not None:
-            fresh._touch(fresh.rules[key[0]], key, last)
+        fresh._touch(fresh.rules[key[0]], key, series.last_seen)
     evaluator.engine = fresh
     tracks = evaluator.lifecycle._tracks
     for key in [k for k in tracks if k[0] not in keep]:

@@ -55,7 +55,7 @@ class Engine:
         self.rules = {rule.name: rule for rule in rules}
         self._index = RuleIndex(self.rules.values())
         self._series: dict[SeriesKey, SeriesDetector] = {}
-        self._touched: dict[SeriesKey, float] = {}
+        """Every live series; each keeps when it last saw a point (``last_seen``)."""
         self._dirty: set[SeriesKey] = change_set(track_changes)
         """Series changed since the last :meth:`drain_dirty` (the state changelog)."""
         self._due: dict[SeriesKey, float] = {}
@@ -78,7 +78,7 @@ class Engine:
             and not rule.clock_driven
             and rule.name not in self._dependents
         )
-        self.quiet = QuietLane(self._index, eligible, self._series, self._touched)
+        self.quiet = QuietLane(self._index, eligible, self._series)
         """Where events that change nothing are applied (alertd/detect/quiet.py)."""
 
     def take_errors(self) -> int:
@@ -95,7 +95,7 @@ class Engine:
         for rule, stream in self._index.inputs_for(event):
             group = rule.group_labels(event.labels)
             key = (rule.name, group)
-            series = self._series_for(rule, key)
+            series = self._series_for(rule, key, event.time)
             try:
                 if stream.name is None:
                     verdict = series.observe(event.time, event.value)
@@ -106,7 +106,7 @@ class Engine:
                 # a detector's arithmetic broke on an absurd value: that series starts over
                 # rather than the partition's consumer loop dying
                 self.detector_errors += 1
-                self._series[key] = rule.new_series()
+                self._series[key] = _fresh(rule, event.time)
                 self._dirty.add(key)
                 continue
             self._touch(rule, key, event.time)
@@ -126,7 +126,7 @@ class Engine:
         for rule in self._unstarted:
             key: SeriesKey = (rule.name, ())
             if key not in self._series:
-                series = self._series_for(rule, key)
+                series = self._series_for(rule, key, now)
                 series.tick(now)
                 self._touch(rule, key, now)
         self._unstarted = []
@@ -145,7 +145,7 @@ class Engine:
                     observations.append(Observation(rule, key[1], _at(verdict, now), verdict))
             except ArithmeticError:
                 self.detector_errors += 1
-                series = self._series[key] = rule.new_series()
+                series = self._series[key] = _fresh(rule, series.last_seen)
             self._schedule(key, series)
         observations.sort(key=lambda o: o.at)
         return self._with_composites(observations)
@@ -156,9 +156,10 @@ class Engine:
         Keeps memory bounded when label values churn (pods, request ids). A dropped
         series starts fresh if its labels come back.
         """
-        stale = [key for key, last in self._touched.items() if last < now - ttl]
+        cutoff = now - ttl
+        stale = [key for key, series in self._series.items() if series.last_seen < cutoff]
         for key in stale:
-            del self._series[key], self._touched[key]
+            del self._series[key]
             self._due.pop(key, None)
             self._dirty.add(key)
         self._compact()
@@ -170,14 +171,15 @@ class Engine:
         for key, series in old._series.items():
             if key[0] in keep:
                 self._series[key] = series
-                self._touch(self.rules[key[0]], key, old._touched.get(key, -float("inf")))
+                self._touch(self.rules[key[0]], key, series.last_seen)
 
     def drain_dirty(self) -> list[tuple[SeriesKey, SeriesDetector | None, float]]:
         """Series changed since the last call: (key, series or None if dropped, last seen)."""
-        dirty = drain(self._dirty)
-        return [
-            (key, self._series.get(key), self._touched.get(key, -float("inf"))) for key in dirty
-        ]
+        out: list[tuple[SeriesKey, SeriesDetector | None, float]] = []
+        for key in drain(self._dirty):
+            series = self._series.get(key)
+            out.append((key, series, _NEVER if series is None else series.last_seen))
+        return out
 
     def series_keys(self) -> set[SeriesKey]:
         return set(self._series)
@@ -188,6 +190,7 @@ class Engine:
 
     def install(self, key: SeriesKey, series: SeriesDetector, touched: float) -> None:
         """Put back a series restored from the changelog (clock-driven ones rescheduled)."""
+        series.last_seen = touched
         self._series[key] = series
         self._touch(self.rules[key[0]], key, touched)
         self._dirty.discard(key)
@@ -203,7 +206,7 @@ class Engine:
             for rule in self._dependents.get(obs.rule.name, ()):
                 group = rule.group_labels(obs.labels)
                 key = (rule.name, group)
-                series = cast(StreamDetector, self._series_for(rule, key))
+                series = cast(StreamDetector, self._series_for(rule, key, obs.at))
                 member = MEMBER_SEP.join((obs.rule.name, *obs.group))
                 value = 1.0 if obs.verdict.active else 0.0
                 verdict = series.observe_stream(member, obs.at, value)
@@ -212,18 +215,19 @@ class Engine:
                     observations.append(Observation(rule, group, _at(verdict, obs.at), verdict))
         return observations
 
-    def _series_for(self, rule: CompiledRule, key: SeriesKey) -> SeriesDetector:
+    def _series_for(self, rule: CompiledRule, key: SeriesKey, at: float) -> SeriesDetector:
         series = self._series.get(key)
         if series is None:
-            series = self._series[key] = rule.new_series()
+            series = self._series[key] = _fresh(rule, at)
         return series
 
     def _touch(self, rule: CompiledRule, key: SeriesKey, at: float) -> None:
         self._dirty.add(key)
-        if at > self._touched.get(key, -float("inf")):
-            self._touched[key] = at
+        series = self._series[key]
+        if at > series.last_seen:
+            series.last_seen = at
         if rule.clock_driven:
-            self._schedule(key, self._series[key])
+            self._schedule(key, series)
 
     def _schedule(self, key: SeriesKey, series: SeriesDetector) -> None:
         due = series.next_due()
@@ -239,6 +243,16 @@ class Engine:
         if len(self._heap) > 2 * len(self._due) + 64:
             self._heap = [(d, s, k) for d, s, k in self._heap if self._due.get(k) == d]
             heapq.heapify(self._heap)
+
+
+def _fresh(rule: CompiledRule, at: float) -> SeriesDetector:
+    """A new series of ``rule``, seen first at ``at``."""
+    series = rule.new_series()
+    series.last_seen = at
+    return series
+
+
+_NEVER = -float("inf")
 
 
 def _at(verdict: Verdict, default: float) -> float:

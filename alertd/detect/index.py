@@ -123,7 +123,7 @@ class RuleIndex:
         self._scan_labels = self._scan.labels
         self.labels_by_name: dict[str, tuple[str, ...]] = {}
         """Memo of :meth:`labels_looked_at`."""
-        self._memo: dict[tuple[str, ...], Hit] = {}
+        self.memo: dict[tuple[str, ...], Hit] = {}
 
     def _bucket_for(self, stream: Stream) -> _Bucket:
         name = stream.exact_name
@@ -140,7 +140,10 @@ class RuleIndex:
 
     def lookup(self, event: Event) -> Hit:
         """The remembered answer for ``event``: its inputs, and room for a caller's own
-        memo of what it derives from them (the engine's quiet lane keeps its plan there)."""
+        memo of what it derives from them (the engine's quiet lane keeps its plan there).
+
+        The quiet lane (alertd/detect/quiet.py) reads :attr:`memo` with the same
+        one-label key inline, and calls this on a miss."""
         name, labels = event.name, event.labels
         names = self.labels_by_name.get(name)
         if names is None:
@@ -149,11 +152,11 @@ class RuleIndex:
             memo_key: tuple[str, ...] = (event.kind, name, labels.get(names[0], ""))
         else:
             memo_key = (event.kind, name, *[labels.get(label, "") for label in names])
-        hit = self._memo.get(memo_key)
+        hit = self.memo.get(memo_key)
         if hit is None:
-            if len(self._memo) >= MEMO_LIMIT:
-                self._memo.clear()
-            hit = self._memo[memo_key] = Hit(tuple(self._look_up(event)))
+            if len(self.memo) >= MEMO_LIMIT:
+                self.memo.clear()
+            hit = self.memo[memo_key] = Hit(tuple(self._look_up(event)))
         return hit
 
     def labels_looked_at(self, name: str) -> tuple[str, ...]:

@@ -16,7 +16,6 @@ state the full path would leave behind, and nothing the state changelog must hol
 
 from __future__ import annotations
 
-import math
 from collections.abc import Container, Sequence
 from typing import TYPE_CHECKING, cast
 
@@ -38,20 +37,15 @@ Plan = tuple[Lane, ...] | None
 class QuietLane:
     """The engine's tables the lane reads and writes."""
 
-    __slots__ = ("eligible", "index", "series", "touched")
+    __slots__ = ("eligible", "index", "series")
 
     def __init__(
-        self,
-        index: RuleIndex,
-        eligible: frozenset[str],
-        series: dict[SeriesKey, SeriesDetector],
-        touched: dict[SeriesKey, float],
+        self, index: RuleIndex, eligible: frozenset[str], series: dict[SeriesKey, SeriesDetector]
     ) -> None:
         self.index = index
         self.eligible = eligible
         """Rules that may take the lane: a rest range, no clock, feeding no other rule."""
         self.series = series
-        self.touched = touched
 
     def plan(self, hit: Hit) -> Plan:
         """The lanes of an index hit, kept in the hit (the index's memo is the plans')."""
@@ -81,21 +75,30 @@ def run(
     time a timer of the engine or the lifecycle may fire; ``tracked``: the series the
     lifecycle tracks.
     """
-    # Hot loop (every consumed event): tables hoisted, the one-input case inline.
-    known, touched, lookup = lane.series, lane.touched, lane.index.lookup
+    # Hot loop (every consumed event): tables hoisted, the index's memo and the
+    # one-input case inline, no call on the common path.
+    known, index = lane.series, lane.index
+    memo, labels_by_name = index.memo, index.labels_by_name
     i, count = start, len(events)
     while i < count:
         event = events[i]
         at = event.time
         if at > watermark and at >= due:
             break
-        hit = lookup(event)
-        plan = cast(Plan, hit.derived)
+        labels = event.labels
+        names = labels_by_name.get(event.name)
+        if names is not None and len(names) == 1:
+            # RuleIndex.lookup's key for one looked-at label; a miss falls back to it.
+            hit = memo.get((event.kind, event.name, labels.get(names[0], "")))
+            if hit is None:
+                hit = index.lookup(event)
+        else:
+            hit = index.lookup(event)
+        plan: Plan = hit.derived  # type: ignore[assignment]
         if plan is NOT_DERIVED:
             plan = lane.plan(hit)
         if plan is None:
             break
-        labels = event.labels
         if len(plan) == 1:
             rule_name, group_by, low, high, new_series = plan[0]
             value = event.value
@@ -105,17 +108,17 @@ def run(
                 key: SeriesKey = (rule_name, (labels.get(group_by[0], ""),))
             else:
                 key = (rule_name, tuple([labels.get(label, "") for label in group_by]))
-            if key in tracked:  # a track hears every verdict, even a fresh series' one
+            if tracked and key in tracked:  # a track hears every verdict, even a fresh one's
                 break
-            series = known.get(key)
+            series: RestingSeries | None = known.get(key)  # type: ignore[assignment]
             if series is None:
-                known[key] = new_series()
-                touched[key] = at
-            elif not cast(RestingSeries, series).at_rest:
+                known[key] = made = new_series()
+                made.last_seen = at
+            elif not series.at_rest:
                 break
-            elif at > touched.get(key, _NEVER):
-                touched[key] = at
-        elif not _apply_all(plan, event, known, touched, tracked):
+            elif at > series.last_seen:
+                series.last_seen = at
+        elif not _apply_all(plan, event, known, tracked):
             break
         if at > watermark:
             watermark = at
@@ -127,7 +130,6 @@ def _apply_all(
     plan: tuple[Lane, ...],
     event: Event,
     known: dict[SeriesKey, SeriesDetector],
-    touched: dict[SeriesKey, float],
     tracked: Container[SeriesKey],
 ) -> bool:
     """An event feeding several inputs: apply it only if every one of them stays quiet."""
@@ -145,10 +147,9 @@ def _apply_all(
         fresh.append((key, new_series() if series is None else None))
     for key, new in fresh:
         if new is not None:
+            new.last_seen = at
             known.setdefault(key, new)  # two inputs of one rule may share a series
-        if at > touched.get(key, _NEVER):
-            touched[key] = at
+        series = known[key]
+        if at > series.last_seen:
+            series.last_seen = at
     return True
-
-
-_NEVER = -math.inf

@@ -63,7 +63,9 @@ def _slot_names(obj: object) -> Sequence[str]:
     return [n for n in dict.fromkeys([*slots, *vars(obj)]) if n not in _NOT_STATE]
 
 
-_NOT_STATE = ("__dict__", "__weakref__")
+_NOT_STATE = ("__dict__", "__weakref__", "last_seen")
+"""Not snapshotted: ``last_seen`` is the engine's bookkeeping on a series
+(alertd/detect/detectors/base.py:LastSeen), which its record stores beside the state."""
 _SLOTS: dict[type, tuple[str, ...]] = {}
 """Slot names per class, cached: every changelog flush snapshots thousands of objects
 of a handful of classes."""

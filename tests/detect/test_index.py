@@ -90,7 +90,7 @@ def test_a_full_memo_starts_over_and_still_answers_exactly(
     for i in [*range(10), *range(10)]:
         event = Event(time=0.0, kind="metric", name="latency", labels={"service": f"s{i}"})
         assert [r.name for r, _ in index.inputs_for(event)] == [f"r{i}"]
-        assert len(index._memo) <= 2
+        assert len(index.memo) <= 2
 
 
 def test_a_thousand_rules_on_one_metric_told_apart_by_label_check_only_the_candidate(

@@ -57,9 +57,10 @@ def _events(spec: list[tuple[float, str, float | None, str, str]]) -> list[Event
 def _state(evaluator: Evaluator) -> tuple[object, ...]:
     engine = evaluator.engine
     series = {
-        key: (type(s).__name__, getattr(s, "at_rest", None)) for key, s in engine._series.items()
+        key: (type(s).__name__, getattr(s, "at_rest", None), s.last_seen)
+        for key, s in engine._series.items()
     }
-    return (series, dict(engine._touched), evaluator.watermark, sorted(map(str, engine._due)))
+    return (series, evaluator.watermark, sorted(map(str, engine._due)))
 
 
 def _one_by_one(events: list[Event]) -> tuple[list[Transition], Evaluator]:

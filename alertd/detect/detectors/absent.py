@@ -11,14 +11,20 @@ from __future__ import annotations
 
 from alertd.alerts.model import rfc3339
 from alertd.config.durations import Duration
-from alertd.detect.detectors.base import DetectorParams, DetectorType, Verdict, register
+from alertd.detect.detectors.base import (
+    DetectorParams,
+    DetectorType,
+    LastSeen,
+    Verdict,
+    register,
+)
 
 
 class AbsentParams(DetectorParams):
     after: Duration = 300.0
 
 
-class AbsentSeries:
+class AbsentSeries(LastSeen):
     __slots__ = ("_active", "_after", "_last")
 
     def __init__(self, params: AbsentParams) -> None:

@@ -20,7 +20,13 @@ from __future__ import annotations
 from pydantic import Field
 
 from alertd.config.durations import Duration
-from alertd.detect.detectors.base import DetectorParams, DetectorType, Verdict, register
+from alertd.detect.detectors.base import (
+    DetectorParams,
+    DetectorType,
+    LastSeen,
+    Verdict,
+    register,
+)
 
 _SEP = "\x1f"
 
@@ -30,7 +36,7 @@ class CompositeParams(DetectorParams):
     within: Duration = 300.0
 
 
-class CompositeSeries:
+class CompositeSeries(LastSeen):
     __slots__ = ("_active", "_all", "_members", "_rules", "_within")
 
     def __init__(self, params: CompositeParams, require_all: bool) -> None:

@@ -13,7 +13,7 @@ from dataclasses import replace
 from typing import Literal
 
 from alertd.config.durations import Duration
-from alertd.detect.detectors.base import DetectorParams, Verdict
+from alertd.detect.detectors.base import DetectorParams, LastSeen, Verdict
 from alertd.detect.windows import BucketWindow
 
 
@@ -40,7 +40,7 @@ Measure = Literal["count", "sum"]
 WindowDuration = Duration
 
 
-class WindowedSeries:
+class WindowedSeries(LastSeen):
     """Base: subclasses add points to ``windows`` and judge them in ``_judge``."""
 
     __slots__ = ("_active", "windows")
