@@ -43,7 +43,7 @@ from alertd.observe.metrics import Metrics
 from alertd.observe.systemd import SystemdNotifier
 from alertd.pipeline import Pipeline
 from alertd.proof.journal import ProofTopic, attach_proof_topic
-from alertd.proof.sources import facts_source, watched_names
+from alertd.proof.sources import facts_source
 from alertd.proof.wiring import build_proof
 from alertd.route.paging import PagingOptions
 from alertd.route.tree import Route
@@ -249,7 +249,7 @@ class Daemon:
         rebase_store(self.store, loaded.rules, templates)
         swap_receivers(self.dispatcher, receivers)
         self.pipeline.replace_rules(loaded.rules, route)
-        self.proof.series.names = watched_names(loaded.rules)
+        self.proof.series.watch(loaded.rules)
         self.pipeline.paging.reconfigure(paging)
         self.notices.reload(loaded, templates)
         self.loaded, self.config, self.templates = loaded, config, templates

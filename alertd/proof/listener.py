@@ -51,6 +51,10 @@ class ProofListener(PipelineListener):
         self.inner.consumed(topic, events)
 
     def transition(self, transition: Transition) -> None:
+        try:
+            self.ledger.series.alerting(transition)
+        except Exception:  # the proof report must never stop the pipeline
+            log.exception("proof_ledger_failed", rule=transition.rule)
         self.inner.transition(transition)
 
     def delivered(self, notification: Notification, channel: str) -> None:

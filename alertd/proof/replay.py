@@ -28,7 +28,7 @@ from alertd.notices.wiring import build_directory
 from alertd.notify.notification import Notification
 from alertd.proof.ledger import ProofLedger
 from alertd.proof.series import SeriesBuffer
-from alertd.proof.sources import facts_source, watched_names
+from alertd.proof.sources import facts_source
 from alertd.templating import Templates
 
 NOTIFYING = frozenset({AlertState.FIRING, AlertState.RESOLVED})
@@ -57,7 +57,7 @@ class LedgerRecorder:
 class Replay:
     def __init__(self, loaded: LoadedConfig, ledger: ProofLedger | None = None) -> None:
         config, rules = loaded.config, loaded.rules
-        self.ledger = ledger or ProofLedger(series=SeriesBuffer(watched_names(rules)))
+        self.ledger = ledger or ProofLedger(series=SeriesBuffer(rules))
         templates = Templates(
             loaded.base_dir / config.templates_dir if config.templates_dir else None
         )
@@ -107,6 +107,7 @@ class Replay:
             await self.notices.tick(at)
 
     async def _on_transition(self, transition: Transition) -> None:
+        self.ledger.series.alerting(transition)
         alert = self.store.apply(transition)
         incident = self.incidents.apply(alert, transition.at)
         if transition.state not in NOTIFYING:

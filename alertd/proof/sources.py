@@ -51,8 +51,3 @@ def facts_source(
 ) -> Callable[[], list[IncidentFacts]]:
     """A ledger source that always reads the current stores and rules (config reloads)."""
     return lambda: incident_facts(incidents, tracker(), {r.name: r for r in rules()})
-
-
-def watched_names(rules: Iterable[RuleSpec]) -> set[str]:
-    """Event names the rules match on: the series worth buffering for charts."""
-    return {r.match.name for r in rules if r.match.name}

@@ -10,12 +10,11 @@ from alertd.observe.metrics import Metrics
 from alertd.proof.ledger import ProofLedger
 from alertd.proof.listener import ProofListener
 from alertd.proof.series import SeriesBuffer
-from alertd.proof.sources import watched_names
 
 
 def build_proof(
     metrics: Metrics, rules: Iterable[RuleSpec], inner: PipelineListener | None
 ) -> tuple[ProofLedger, ProofListener]:
     """A ledger with metrics, and the listener that feeds it and passes ``inner`` on."""
-    ledger = ProofLedger(metrics, series=SeriesBuffer(watched_names(rules)))
+    ledger = ProofLedger(metrics, series=SeriesBuffer(rules))
     return ledger, ProofListener(ledger, inner)

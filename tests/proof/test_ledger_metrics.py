@@ -9,6 +9,15 @@ from alertd.observe.metrics import Metrics
 from alertd.proof.ledger import ProofLedger
 from alertd.proof.model import IncidentFacts
 from alertd.proof.series import SeriesBuffer
+from tests.detect.rules import rules
+
+ERROR_RATIO = """
+rules:
+  - name: checkout_errors
+    match: {name: http_error_ratio}
+    group_by: [service, region]
+    detect: {threshold: {above: 0.05}}
+"""
 
 T0 = 1_800_000_000.0
 
@@ -91,7 +100,7 @@ def test_report_carries_notices_pages_and_signal_of_the_incident() -> None:
     facts = checkout()
     facts.fingerprint, facts.signal_name = "fp-1", "http_error_ratio"
     facts.signal_labels = {"service": "checkout", "region": "eu-west"}
-    ledger = ProofLedger(series=SeriesBuffer({"http_error_ratio"}))
+    ledger = ProofLedger(series=SeriesBuffer(rules(ERROR_RATIO)))
     ledger.source = lambda: [facts]
     for i, value in enumerate([0.01, 0.09, 0.1]):
         labels = {"service": "checkout", "region": "eu-west"}

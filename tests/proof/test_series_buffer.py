@@ -2,16 +2,35 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+from alertd.alerts.model import AlertState, Transition, fingerprint
 from alertd.ingest.event import Event
+from alertd.proof.ledger import ProofLedger
+from alertd.proof.listener import ProofListener
 from alertd.proof.series import SeriesBuffer
+from tests.detect.rules import rules
+
+RULES = rules(
+    """
+rules:
+  - {name: cpu_high, match: {name: cpu}, group_by: [host], detect: {threshold: {above: 90}}}
+  - {name: mem_high, match: {name: mem}, group_by: [host], detect: {threshold: {above: 90}}}
+"""
+)
 
 
-def _point(t: float, name: str, host: str, value: float | None = 1.0) -> Event:
-    return Event(t, "metric", name, value, {"host": host})
+def _point(t: float, name: str, host: str, value: float | None = 1.0, **more: str) -> Event:
+    return Event(t, "metric", name, value, {"host": host, **more})
+
+
+def _firing(rule: str, host: str, at: float) -> Transition:
+    labels = {"host": host}
+    return Transition(rule, labels, AlertState.FIRING, at, fingerprint(rule, labels), at)
 
 
 def test_a_full_buffer_still_extends_the_series_it_keeps_and_starts_no_other() -> None:
-    buffer = SeriesBuffer({"cpu", "mem"}, max_series=2, max_points=10)
+    buffer = SeriesBuffer(RULES, max_series=2, max_points=10)
     buffer.observe_many([_point(0, "cpu", "a"), _point(0, "cpu", "b")])  # full now
     buffer.observe_many(
         [_point(1, "cpu", "a"), _point(1, "cpu", "c"), _point(1, "mem", "a"), _point(2, "cpu", "b")]
@@ -22,8 +41,64 @@ def test_a_full_buffer_still_extends_the_series_it_keeps_and_starts_no_other() -
     assert buffer.points("mem", {"host": "a"}, 0, 10) == []
 
 
+def test_points_are_filed_by_the_labels_the_rules_group_by() -> None:
+    buffer = SeriesBuffer(RULES, max_series=1)
+    buffer.observe_many([_point(0, "cpu", "a", pod="p1"), _point(1, "cpu", "a", 2.0, pod="p2")])
+    assert buffer.points("cpu", {"host": "a"}, 0, 10) == [(0, 1.0), (1, 2.0)]
+    assert buffer.points("cpu", {}, 0, 10) == [(0, 1.0), (1, 2.0)]
+    assert buffer.points("cpu", {"host": "b"}, 0, 10) == []
+
+
+def test_an_alerting_series_takes_the_place_of_one_that_never_alerted() -> None:
+    buffer = SeriesBuffer(RULES, max_series=2)
+    buffer.observe_many([_point(0, "cpu", "a"), _point(0, "cpu", "b"), _point(0, "cpu", "c")])
+    buffer.alerting(_firing("cpu_high", "c", 1))
+    buffer.observe_many([_point(2, "cpu", "a"), _point(2, "cpu", "b"), _point(2, "cpu", "c")])
+    assert buffer.points("cpu", {"host": "c"}, 0, 10) == [(2, 1.0)]
+    assert buffer.points("cpu", {"host": "a"}, 0, 10) == []  # the oldest gave way
+    assert buffer.points("cpu", {"host": "b"}, 0, 10) == [(0, 1.0), (2, 1.0)]
+
+
+def test_when_every_kept_series_alerted_the_one_that_alerted_longest_ago_gives_way() -> None:
+    buffer = SeriesBuffer(RULES, max_series=2)
+    for at, host in enumerate(["a", "b", "a", "c"]):
+        buffer.alerting(_firing("cpu_high", host, at))
+    buffer.observe_many([_point(5, "cpu", host) for host in "abc"])
+    assert buffer.points("cpu", {"host": "a"}, 0, 10) == [(5, 1.0)]  # alerted again at 2
+    assert buffer.points("cpu", {"host": "b"}, 0, 10) == []
+    assert buffer.points("cpu", {"host": "c"}, 0, 10) == [(5, 1.0)]
+
+
+def test_a_resolved_alert_or_an_unwatched_rule_claims_no_place() -> None:
+    buffer = SeriesBuffer(RULES, max_series=1)
+    buffer.observe(_point(0, "cpu", "a"))
+    resolved = _firing("cpu_high", "b", 1)
+    buffer.alerting(replace(resolved, state=AlertState.RESOLVED))
+    buffer.alerting(_firing("not_a_rule", "b", 1))
+    buffer.observe(_point(2, "cpu", "a"))
+    assert buffer.points("cpu", {"host": "a"}, 0, 10) == [(0, 1.0), (2, 1.0)]
+
+
+def test_new_rules_keep_the_series_they_still_chart_the_same_way() -> None:
+    buffer = SeriesBuffer(RULES)
+    buffer.observe_many([_point(0, "cpu", "a"), _point(0, "mem", "a")])
+    buffer.watch(
+        rules(
+            """
+rules:
+  - {name: cpu_high, match: {name: cpu}, group_by: [host], detect: {threshold: {above: 80}}}
+  - {name: mem_high, match: {name: mem}, group_by: [host, region], detect: {threshold: {above: 9}}}
+"""
+        )
+    )
+    assert buffer.points("cpu", {"host": "a"}, 0, 10) == [(0, 1.0)]
+    assert buffer.points("mem", {"host": "a"}, 0, 10) == []  # now charted by host and region
+    buffer.observe(_point(1, "mem", "a", region="eu"))
+    assert buffer.points("mem", {"host": "a", "region": "eu"}, 0, 10) == [(1, 1.0)]
+
+
 def test_tickets_come_back_in_order_and_unwatched_or_valueless_points_are_skipped() -> None:
-    buffer = SeriesBuffer({"cpu"})
+    buffer = SeriesBuffer(RULES)
     first = Event(0, "ticket", "ticket_created", None, {"id": "1"})
     second = Event(2, "ticket", "ticket_created", None, {"id": "2"})
     tickets = buffer.observe_many(
@@ -32,3 +107,12 @@ def test_tickets_come_back_in_order_and_unwatched_or_valueless_points_are_skippe
     assert tickets == [first, second]
     assert buffer.points("cpu", {"host": "a"}, 0, 10) == []
     assert buffer.points("disk", {"host": "a"}, 0, 10) == []
+
+
+def test_the_proof_listener_keeps_the_series_of_an_alert_it_hears_fire() -> None:
+    ledger = ProofLedger(series=SeriesBuffer(RULES, max_series=1))
+    listener = ProofListener(ledger)
+    listener.consumed("events", [_point(0, "cpu", "a")])
+    listener.transition(_firing("cpu_high", "b", 1))
+    listener.consumed("events", [_point(2, "cpu", "a"), _point(2, "cpu", "b", 95.0)])
+    assert ledger.series.points("cpu", {"host": "b"}, 0, 10) == [(2, 95.0)]
