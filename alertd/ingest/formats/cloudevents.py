@@ -15,8 +15,8 @@ from typing import Any, Literal, get_args
 
 import msgspec
 
-from alertd.ingest.decoders import DecodeError, Timestamp, to_epoch
-from alertd.ingest.event import Event, EventKind
+from alertd.ingest.decoders import DecodeError, to_epoch
+from alertd.ingest.event import Event, EventKind, Timestamp
 from alertd.ingest.formats.build import make_event
 from alertd.ingest.formats.jsonbody import JSON_VALUE, convert, decode_json, label_value
 

@@ -16,8 +16,8 @@ import re
 from datetime import datetime
 from typing import Any
 
-from alertd.ingest.decoders import MAX_TIME, MIN_TIME, DecodeError
-from alertd.ingest.event import Event
+from alertd.ingest.decoders import DecodeError
+from alertd.ingest.event import MAX_TIME, MIN_TIME, Event
 from alertd.ingest.formats.build import make_event
 from alertd.ingest.formats.jsonbody import JSON_OBJECT, decode_json
 from alertd.proof.tags import tag_list, tagged_fields

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import msgspec
 
-from alertd.ingest.decoders import DecodeError, Timestamp, to_epoch
-from alertd.ingest.event import Event
+from alertd.ingest.decoders import DecodeError, to_epoch
+from alertd.ingest.event import Event, Timestamp
 from alertd.ingest.formats.build import make_event
 from alertd.ingest.formats.jsonbody import decode_json
 
