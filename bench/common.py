@@ -24,8 +24,11 @@ from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
-if str(ROOT) not in sys.path:  # `python bench/x.py` from a checkout, without install
-    sys.path.insert(0, str(ROOT))
+TREE = Path(os.environ.get("ALERTD_BENCH_TREE") or ROOT)
+"""The alertd source tree a benchmark imports: this checkout (`python bench/x.py`,
+installed or not), or another one to compare with (bench/instructions.py --baseline)."""
+if str(TREE) not in sys.path:
+    sys.path.insert(0, str(TREE))
 
 from alertd.embedded.tansu import EmbeddedBroker  # noqa: E402
 
