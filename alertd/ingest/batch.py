@@ -58,10 +58,10 @@ def decode_alertd_batch(
         i = start
         try:  # the common case: every record one event object, each decoded in C
             for i in range(start, count):
-                raw = records[i].value
-                if len(raw) > MAX_RECORD_BYTES:  # type: ignore[arg-type]  # None: slow path
+                raw = records[i].value or b""
+                if len(raw) > MAX_RECORD_BYTES:
                     raise _TooLarge
-                append(decode(raw))  # type: ignore[arg-type]
+                append(decode(raw))
             return events, failed
         except Exception:  # record i takes the slow path, which names the reason
             pass

@@ -46,7 +46,7 @@ class Event(msgspec.Struct, frozen=True, gc=False, forbid_unknown_fields=True):
     attributes: dict[str, Any] = msgspec.field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        # Runs for every decoded event: the float case costs two comparisons.
+        # Runs for every consumed event: an epoch time skips the conversion.
         stamp = self.time
         if stamp.__class__ is not float:
             stamp = stamp.timestamp() if isinstance(stamp, datetime) else float(stamp)

@@ -102,7 +102,7 @@ class SeriesBuffer:
     def alerting(self, transition: Transition) -> None:
         """Keep the series of a pending or firing alert, in place of another if full."""
         name = self._names.get(transition.rule)
-        if transition.state not in _ALERTING or name is None:
+        if transition.state not in _ALERTING or name is None or self._max_series < 1:
             return
         group = self._chart_labels[name]
         if any(label not in transition.labels for label in group):
