@@ -111,7 +111,9 @@ class SeriesBuffer:
         if key not in self._series:
             if len(self._series) >= self._max_series:
                 self._drop(self._give_way())
-            self._series[key] = deque(maxlen=self._max_points)
+            points = self._series[key] = deque(maxlen=self._max_points)
+            if transition.value is not None:  # the point that crossed came before this
+                points.append((transition.at, transition.value))
             self._kept_names.add(name)
         self._alerting.pop(key, None)
         self._alerting[key] = None

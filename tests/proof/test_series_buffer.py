@@ -24,9 +24,11 @@ def _point(t: float, name: str, host: str, value: float | None = 1.0, **more: st
     return Event(t, "metric", name, value, {"host": host, **more})
 
 
-def _firing(rule: str, host: str, at: float) -> Transition:
+def _firing(rule: str, host: str, at: float, value: float | None = None) -> Transition:
     labels = {"host": host}
-    return Transition(rule, labels, AlertState.FIRING, at, fingerprint(rule, labels), at)
+    return Transition(
+        rule, labels, AlertState.FIRING, at, fingerprint(rule, labels), at, value=value
+    )
 
 
 def test_a_full_buffer_still_extends_the_series_it_keeps_and_starts_no_other() -> None:
@@ -109,10 +111,11 @@ def test_tickets_come_back_in_order_and_unwatched_or_valueless_points_are_skippe
     assert buffer.points("disk", {"host": "a"}, 0, 10) == []
 
 
-def test_the_proof_listener_keeps_the_series_of_an_alert_it_hears_fire() -> None:
+def test_the_proof_listener_keeps_the_series_of_an_alert_it_hears_fire_from_its_crossing() -> None:
     ledger = ProofLedger(series=SeriesBuffer(RULES, max_series=1))
     listener = ProofListener(ledger)
     listener.consumed("events", [_point(0, "cpu", "a")])
-    listener.transition(_firing("cpu_high", "b", 1))
+    listener.consumed("events", [_point(1, "cpu", "b", 93.0)])  # not kept: full
+    listener.transition(_firing("cpu_high", "b", 1, 93.0))
     listener.consumed("events", [_point(2, "cpu", "a"), _point(2, "cpu", "b", 95.0)])
-    assert ledger.series.points("cpu", {"host": "b"}, 0, 10) == [(2, 95.0)]
+    assert ledger.series.points("cpu", {"host": "b"}, 0, 10) == [(1, 93.0), (2, 95.0)]
