@@ -76,6 +76,10 @@ def _load_rules(base: Path, files: list[str]) -> list[RuleSpec]:
     return [r.spec for r in located]
 
 
+class _BadInput(ValueError):
+    """An input series point that cannot be an event (its time, its value)."""
+
+
 def _events(test: RuleTest, spec: RuleTestFile) -> list[Event]:
     events = []
     for order, series in enumerate(test.input_series):
@@ -84,7 +88,10 @@ def _events(test: RuleTest, spec: RuleTestFile) -> list[Event]:
         for i, value in enumerate(expand(series.values)):
             if value is not None:
                 t = spec.start + i * step
-                event = Event(time=t, kind=series.kind, name=name, value=value, labels=labels)
+                try:
+                    event = Event(t, series.kind, name, value, labels)
+                except ValueError as exc:
+                    raise _BadInput(f"input series {series.series!r}, step {i}: {exc}") from exc
                 events.append((t, order, i, event))
     return [e for *_, e in sorted(events, key=lambda item: item[:3])]
 
@@ -95,7 +102,11 @@ def _run_test(
     evaluator = Evaluator(rules, track_changes=False)
     store = AlertStore(rules, Templates())
     known = {r.name for r in rules}
-    events = _events(test, spec)
+    try:
+        events = _events(test, spec)
+    except _BadInput as exc:
+        yield Failure(name, "input_series", str(exc))
+        return
     pos = 0
     for check in sorted(test.alerts, key=lambda c: c.at):
         if check.rule not in known:

@@ -25,6 +25,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from alertd.config.durations import Duration
+from alertd.ingest.event import MAX_TIME, MIN_TIME
 from alertd.ruletest.notation import expand
 
 _SERIES = re.compile(r"^\s*([A-Za-z_][\w:.\-]*)?\s*(?:\{(.*)\})?\s*$")
@@ -95,6 +96,6 @@ class RuleTest(_Strict):
 class RuleTestFile(_Strict):
     rule_files: list[str] = Field(min_length=1)
     interval: Duration = 60.0
-    start: float = 1_767_225_600.0
+    start: float = Field(1_767_225_600.0, ge=MIN_TIME, le=MAX_TIME)
     """Event time of step 0 (epoch seconds); default 2026-01-01T00:00:00Z."""
     tests: list[RuleTest] = Field(default_factory=list)

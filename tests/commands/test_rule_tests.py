@@ -102,6 +102,29 @@ def test_broken_test_file_is_reported_with_path_and_line(tmp_path: Path) -> None
     assert f"{path}:4:" in out.getvalue()
 
 
+def test_a_start_outside_the_years_1_to_9999_is_reported_with_path_and_line(
+    tmp_path: Path,
+) -> None:
+    path = write(tmp_path, "9.0")
+    path.write_text("start: 1e300\n" + path.read_text())
+    out = io.StringIO()
+    assert run_tests([str(path)], out) == 1
+    assert f"{path}:1: start: must be less than or equal to" in out.getvalue()
+
+
+def test_input_series_that_run_past_the_year_9999_fail_the_test_with_the_step(
+    tmp_path: Path,
+) -> None:
+    path = write(tmp_path, "9.0")
+    path.write_text("start: 253402300700\n" + path.read_text())  # 100 s before the end
+    out = io.StringIO()
+    assert run_tests([str(path)], out) == 1
+    text = out.getvalue()
+    assert "FAIL load pages after 2m: input_series" in text
+    assert "input series 'load{host=\"a\"}', step 2: time" in text
+    assert "outside the years 1-9999" in text
+
+
 def test_shipped_example_rule_tests_pass_through_the_cli() -> None:
     files = sorted(str(p) for p in (REPO / "config" / "rules" / "tests").glob("*.yml"))
     assert len(files) >= 8
