@@ -8,20 +8,17 @@ commits, it writes them and waits for the broker's acks. A process that gains th
 it back and skips input records at or below the restored offset, so a crash between
 the changelog write and the commit applies nothing twice.
 
-Notifications go through an outbox on the same partition: a notification produced by a
-batch is written with the batch's state; when every channel delivered it, it is tombstoned and
-``d`` markers rebuild the dispatcher's delivery log on restore. Outbox entries still
-pending after a restore are submitted again; the delivery log skips channels already
-done. See docs/guarantees.md for where a duplicate or a loss can still happen.
+Notifications go through an outbox on the same partition (alertd/state/outbox.py),
+written with the state of the batch that produced them.
 """
 
 from __future__ import annotations
 
 import asyncio
 import time
-from collections import defaultdict, deque
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import structlog
@@ -35,10 +32,11 @@ from alertd.notify.notification import Notification
 from alertd.observe.metrics import Metrics
 from alertd.state import keys
 from alertd.state.changelog import Changelog
-from alertd.state.codec import StateCodecError, decode_object, encode_object
+from alertd.state.codec import StateCodecError
 from alertd.state.evaluator_records import KINDS as EVALUATOR_KINDS
 from alertd.state.evaluator_records import collect_evaluator, restore_into
 from alertd.state.origin import ORIGIN, Origin
+from alertd.state.outbox import MARKER_TTL, Outbox
 from alertd.state.paging_state import leave, rejoin
 from alertd.state.records import (
     AlertRecord,
@@ -55,18 +53,6 @@ if TYPE_CHECKING:
     from alertd.pipeline import Pipeline
 
 log = structlog.get_logger(__name__)
-
-MARKER_TTL = 24 * 3600.0
-"""Seconds a delivery marker is kept. A replay reaches back only to the last persisted
-offset (well under a second of input), so markers older than this guard nothing."""
-
-
-@dataclass(slots=True)
-class _Pending:
-    """An outbox entry: which channels of the notification are still to deliver."""
-
-    partition: int
-    keys: set[str] = field(default_factory=set)
 
 
 @dataclass(slots=True)
@@ -92,7 +78,6 @@ class PartitionState:
         self._pipeline = pipeline
         self._store = store
         self._dispatcher = dispatcher
-        self._metrics = metrics
         self._writer = BufferedWriter(changelog)
         self._written: defaultdict[int, dict[bytes, int]] = defaultdict(dict)
         """Hash of the series record last written per key: an unchanged series is not
@@ -103,9 +88,7 @@ class PartitionState:
         self._paged: dict[str, float] = {}
         """Fingerprint -> when its last page was handed to the dispatcher."""
         self._dirty_alerts: defaultdict[Origin, dict[str, Alert]] = defaultdict(dict)
-        self._outbox: dict[str, _Pending] = {}
-        self._markers: deque[tuple[float, int, str]] = deque()
-        """(written at, partition, delivery key), oldest first, for expiry."""
+        self.outbox = Outbox(self._writer, dispatcher.delivery_log, metrics)
         self._owned: set[Origin] = set()
         """Partitions assigned to this process now."""
         self._unpersisted: set[Origin] = set()
@@ -224,7 +207,7 @@ class PartitionState:
         """
         for origin in self._owned - self._unpersisted:
             self._collect(origin)
-        self._expire_markers(time.time() - MARKER_TTL)
+        self.outbox.expire_markers(time.time() - MARKER_TTL)
         await asyncio.gather(*(self.flush(p) for p in self._writer.partitions()))
 
     def alert_changed(self, alert: Alert) -> None:
@@ -245,24 +228,8 @@ class PartitionState:
     def submitted(self, notification: Notification, delivery_keys: Sequence[str]) -> None:
         """The dispatcher accepted ``notification``: file it in its partition's outbox."""
         partition = self._partition_of(notification)
-        if partition is None:
+        if partition is None or not self.outbox.file(notification, partition, delivery_keys):
             return
-        buffer = self._writer.buffer(partition)
-        outbox_key = keys.key(keys.OUTBOX, notification.id)
-        if not delivery_keys:
-            if self._outbox.pop(notification.id, None) is not None:
-                buffer[outbox_key] = None
-                self._metrics.outbox.set(len(self._outbox))
-            return
-        try:
-            value = encode_object(notification)
-        except TypeError as exc:
-            log.warning("outbox_unencodable", notification=notification.id, error=str(exc))
-            return
-        pending = self._outbox.setdefault(notification.id, _Pending(partition))
-        pending.keys.update(delivery_keys)
-        self._metrics.outbox.set(len(self._outbox))
-        buffer[outbox_key] = value
         for alert in (notification.alert, *notification.alerts):
             active = self._active.get(alert.fingerprint)
             if active is not None and alert.state is AlertState.FIRING:
@@ -271,29 +238,16 @@ class PartitionState:
 
     async def delivered(self, notification: Notification, delivery_key: str) -> None:
         """One channel delivered: mark it, and tombstone the outbox entry when all did."""
-        pending = self._outbox.get(notification.id)
-        partition = pending.partition if pending else self._partition_of(notification)
+        partition = self.outbox.partition_of(notification.id)
+        if partition is None:
+            partition = self._partition_of(notification)
         if partition is None:
             return
-        buffer = self._writer.buffer(partition)
-        now = time.time()
-        buffer[keys.key(keys.DELIVERED, delivery_key)] = encode_number(now)
-        self._markers.append((now, partition, delivery_key))
-        if pending is not None:
-            pending.keys.discard(delivery_key)
-            if not pending.keys:
-                del self._outbox[notification.id]
-                buffer[keys.key(keys.OUTBOX, notification.id)] = None
-                self._metrics.outbox.set(len(self._outbox))
+        self.outbox.delivered(notification.id, delivery_key, partition, time.time())
         try:
             await self.flush(partition)
         except StateWriteError:
             log.warning("delivery_marker_not_written", notification=notification.id)
-
-    def _expire_markers(self, before: float) -> None:
-        while self._markers and self._markers[0][0] < before:
-            _, partition, delivery_key = self._markers.popleft()
-            self._writer.buffer(partition)[keys.key(keys.DELIVERED, delivery_key)] = None
 
     def state_keys(self) -> dict[Origin, tuple[set[SeriesKey], set[SeriesKey]]]:
         """Series and track keys per partition, taken before a config reload."""
@@ -319,9 +273,6 @@ class PartitionState:
                 self._paged.pop(fingerprint, None)
                 buffer = self._writer.buffer(active.origin[1])
                 buffer[keys.key(keys.ALERT, active.origin[0], fingerprint)] = None
-
-    def outbox_size(self) -> int:
-        return len(self._outbox)
 
     async def flush(self, partition: int) -> None:
         """Write the partition's buffered records (see :meth:`BufferedWriter.flush`)."""
@@ -388,10 +339,10 @@ class PartitionState:
             try:
                 kind = parts[0]
                 if kind == keys.DELIVERED:
-                    self._restore_marker(partition, str(parts[1]), raw)
+                    self.outbox.restore_marker(partition, str(parts[1]), raw, time.time())
                 elif kind == keys.OUTBOX:
-                    notification = decode_object(raw)
-                    if isinstance(notification, Notification):
+                    notification = self.outbox.restore_entry(raw)
+                    if notification is not None:
                         resubmit.append((first, notification))
                 elif parts[1] not in wanted:
                     continue
@@ -401,19 +352,11 @@ class PartitionState:
                     self._restore_one(parts, raw, evaluators[parts[1]], partition)
             except (StateCodecError, IndexError, KeyError, TypeError, ValueError) as exc:
                 log.warning("state_record_skipped", partition=partition, error=str(exc))
-        self._markers = deque(sorted(self._markers))
+        self.outbox.restored()
         return resubmit
 
     def _section_of(self, kind: str) -> StateSection | None:
         return next((s for s in self.sections if kind in s.kinds), None)
-
-    def _restore_marker(self, partition: int, delivery_key: str, raw: bytes) -> None:
-        try:
-            at = decode_number(raw)
-        except StateCodecError:
-            at = time.time()  # a marker without a time: keep it for a full TTL
-        self._dispatcher.delivery_log.record(delivery_key, at)
-        self._markers.append((at, partition, delivery_key))
 
     def _restore_one(
         self, parts: list[Any], raw: bytes, evaluator: Evaluator, partition: int

@@ -49,7 +49,7 @@ async def test_delivered_notifications_are_not_resent_and_pending_ones_are(log: 
     await old.state.assigned([("events", 0)])
     await old.feed(1, disk(0, 0.95, host="a"))
     await asyncio.sleep(0.2)  # retrying against a down receiver
-    assert old.state.outbox_size() == 1
+    assert len(old.state.outbox) == 1
     await close(old)
 
     new = build(log, "events")
@@ -62,7 +62,7 @@ async def test_delivered_notifications_are_not_resent_and_pending_ones_are(log: 
     await third.state.assigned([("events", 0)])
     await third.settle()
     assert third.channel.sent == []  # delivered: the delivery log was restored
-    assert third.state.outbox_size() == 0
+    assert len(third.state.outbox) == 0
     await close(third)
 
 
@@ -99,7 +99,7 @@ async def test_old_delivery_markers_are_tombstoned(log: Changelog) -> None:
     await stack.feed(1, disk(0, 0.95))
     await stack.settle()
     assert len(stack.dispatcher.delivery_log) == 1
-    stack.state._expire_markers(before=float("inf"))
+    stack.state.outbox.expire_markers(before=float("inf"))
     await stack.state.flush(0)
     await close(stack)
 
