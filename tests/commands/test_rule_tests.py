@@ -49,11 +49,12 @@ def test_series_selector_parses_name_and_labels() -> None:
         parse_series("load{host=a}")
 
 
-def write(tmp_path: Path, expected_value: str) -> Path:
+def write(tmp_path: Path, expected_value: str, start: str = "1767225600") -> Path:
     (tmp_path / "rules.yml").write_text(RULES)
     path = tmp_path / "test.yml"
     path.write_text(
         f"""\
+start: {start}
 rule_files: [rules.yml]
 tests:
   - name: load pages after 2m
@@ -74,6 +75,13 @@ tests:
     return path
 
 
+def failing_output(path: Path) -> str:
+    """What ``alertd test`` prints for a file it must fail."""
+    out = io.StringIO()
+    assert run_tests([str(path)], out) == 1
+    return out.getvalue()
+
+
 def test_passing_file_exits_zero(tmp_path: Path) -> None:
     out = io.StringIO()
     assert run_tests([str(write(tmp_path, "9.0"))], out) == 0
@@ -81,9 +89,7 @@ def test_passing_file_exits_zero(tmp_path: Path) -> None:
 
 
 def test_failure_shows_a_diff_and_exits_one(tmp_path: Path) -> None:
-    out = io.StringIO()
-    assert run_tests([str(write(tmp_path, "7.0"))], out) == 1
-    text = out.getvalue()
+    text = failing_output(write(tmp_path, "7.0"))
     assert "FAIL load pages after 2m: rule high at 180s" in text
     assert "-    summary: load 7.0 on a" in text
     assert "+    summary: load 9.0 on a" in text
@@ -97,29 +103,21 @@ def test_broken_test_file_is_reported_with_path_and_line(tmp_path: Path) -> None
         "rule_files: [rules.yml]\ntests:\n  - input_series:\n"
         "      - {series: load, values: '1 two'}\n"
     )
-    out = io.StringIO()
-    assert run_tests([str(path)], out) == 1
-    assert f"{path}:4:" in out.getvalue()
+    assert f"{path}:4:" in failing_output(path)
 
 
 def test_a_start_outside_the_years_1_to_9999_is_reported_with_path_and_line(
     tmp_path: Path,
 ) -> None:
-    path = write(tmp_path, "9.0")
-    path.write_text("start: 1e300\n" + path.read_text())
-    out = io.StringIO()
-    assert run_tests([str(path)], out) == 1
-    assert f"{path}:1: start: must be less than or equal to" in out.getvalue()
+    path = write(tmp_path, "9.0", start="1e300")
+    assert f"{path}:1: start: must be less than or equal to" in failing_output(path)
 
 
 def test_input_series_that_run_past_the_year_9999_fail_the_test_with_the_step(
     tmp_path: Path,
 ) -> None:
-    path = write(tmp_path, "9.0")
-    path.write_text("start: 253402300700\n" + path.read_text())  # 100 s before the end
-    out = io.StringIO()
-    assert run_tests([str(path)], out) == 1
-    text = out.getvalue()
+    path = write(tmp_path, "9.0", start="253402300700")  # 100 s before the end
+    text = failing_output(path)
     assert "FAIL load pages after 2m: input_series" in text
     assert "input series 'load{host=\"a\"}', step 2: time" in text
     assert "outside the years 1-9999" in text
