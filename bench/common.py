@@ -182,6 +182,7 @@ def bench_config(
     extra: str = "",
     max_batch: int = 500,
     partitions: int = 4,
+    session_timeout: float = 2.0,
 ) -> str:
     """A minimal alertd.yml for benchmarks: one topic, no receivers unless ``extra`` adds them.
 
@@ -194,8 +195,8 @@ kafka:
   group_id: {group}
   topics: [{{name: {topic}}}]
   dlq_topic: {topic}.dlq
-  session_timeout: 2s
-  heartbeat_interval: 500ms
+  session_timeout: {session_timeout}s
+  heartbeat_interval: {session_timeout / 4}s
   max_batch: {max_batch}
   partitions: {partitions}
 http: {{listen: "127.0.0.1:0"}}

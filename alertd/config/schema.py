@@ -73,6 +73,9 @@ class KafkaConfig(Strict):
     """Compacted topic holding per-partition state; default ``<group_id>.changelog``.
     It needs at least as many partitions as the input topics (docs/scaling.md)."""
     heartbeat_interval: Duration = 3.0
+    lean_records: bool = True
+    """Hand the event consumer the broker's record objects rather than aiokafka's
+    ``ConsumerRecord`` (alertd/ingest/lean.py): about a quarter faster consuming."""
     tls: KafkaTlsConfig | None = None
     sasl: KafkaSaslConfig | None = None
 

@@ -20,7 +20,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import Protocol
 
 import structlog
-from aiokafka import AIOKafkaConsumer, ConsumerRebalanceListener, ConsumerRecord, TopicPartition
+from aiokafka import AIOKafkaConsumer, ConsumerRebalanceListener, TopicPartition
 from aiokafka.errors import KafkaError
 
 from alertd.config.schema import KafkaConfig
@@ -28,6 +28,7 @@ from alertd.ingest.batch import BatchDecoder, batch_decoder
 from alertd.ingest.decoders import DecodeError, get_decoder
 from alertd.ingest.dlq import DeadLetters
 from alertd.ingest.event import Event
+from alertd.ingest.lean import FetchedRecord, install, keep_record
 from alertd.observe.metrics import Metrics
 
 log = structlog.get_logger(__name__)
@@ -85,6 +86,9 @@ class KafkaIngest:
         self._dlq = dead_letters
         self._metrics = metrics
         options: dict[str, object] = {"fetch_max_wait_ms": FETCH_MAX_WAIT_MS}
+        self.lean_records = config.lean_records and install()
+        if self.lean_records:
+            options["value_deserializer"] = keep_record
         options.update(client_options or {})
         self.consumer = AIOKafkaConsumer(
             bootstrap_servers=bootstrap_servers,
@@ -104,6 +108,7 @@ class KafkaIngest:
 
     async def start(self) -> None:
         await self.consumer.start()
+        log.info("kafka_consumer_started", lean_records=self.lean_records)
 
     async def run(self, stop: asyncio.Event) -> None:
         """Consume until ``stop`` is set; the batch in hand is finished and committed."""
@@ -155,7 +160,7 @@ class KafkaIngest:
         coordinator = getattr(self.consumer, "_coordinator", None)
         return getattr(coordinator, "coordinator_id", 0) is not None
 
-    async def _process(self, batch: dict[TopicPartition, list[ConsumerRecord]]) -> None:
+    async def _process(self, batch: dict[TopicPartition, list[FetchedRecord]]) -> None:
         received = time.time()
         for tp, records in batch.items():
             decode = self._decoders[tp.topic]
@@ -186,7 +191,7 @@ class KafkaIngest:
                 await self.state.applied(tp.topic, tp.partition, last)
             self._update_lag(tp, last)
 
-    async def _reject(self, tp: TopicPartition, record: ConsumerRecord, exc: Exception) -> None:
+    async def _reject(self, tp: TopicPartition, record: FetchedRecord, exc: Exception) -> None:
         if isinstance(exc, DecodeError):
             reason, kind = str(exc), exc.kind
         else:
