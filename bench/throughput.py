@@ -36,9 +36,6 @@ TIMEOUT = 180.0
 SESSION_TIMEOUT = 2.0
 """Seconds; short, so that joining a fresh group is quick."""
 _groups = itertools.count()
-_AIOKAFKA_BUILDER = fetcher.PartitionRecords._consumer_record
-"""aiokafka's record builder as it ships; alertd's lean records wrap it
-(alertd/ingest/lean.py), and the bare loop must not pay for the wrapper."""
 
 
 class Clock(PipelineListener):
@@ -63,7 +60,10 @@ class Clock(PipelineListener):
 
 async def raw_rate(bootstrap: str, topic: str, expect: int, max_records: int) -> dict[str, Any]:
     """A bare consumer loop: fetch, count, nothing else (the ceiling for any consumer)."""
-    fetcher.PartitionRecords._consumer_record = _AIOKAFKA_BUILDER
+    # aiokafka as it ships: alertd's lean records (alertd/ingest/lean.py) wrap its
+    # record builder for the whole process, and the bare loop must not pay for that
+    builder = fetcher.PartitionRecords._consumer_record
+    fetcher.PartitionRecords._consumer_record = getattr(builder, "__wrapped__", builder)
     consumer = AIOKafkaConsumer(
         topic,
         bootstrap_servers=bootstrap,

@@ -13,14 +13,15 @@ object (``PartitionRecords._consumer_record``). The wrapper is scoped and guarde
   record; every other consumer in the process (compacted tables, the changelog)
   still gets ``ConsumerRecord`` through the original method;
 * it is installed only when the method has the shape this was written against
-  (:data:`SUPPORTED`); otherwise ``keep_record`` is an identity deserializer and the
-  consumer gets ordinary ``ConsumerRecord`` objects, which read the same.
+  (:data:`SUPPORTED`); otherwise the consumer is built as usual and gets ordinary
+  ``ConsumerRecord`` objects, which read the same.
 
 ``kafka.lean_records: false`` turns it off.
 """
 
 from __future__ import annotations
 
+import functools
 import inspect
 from collections.abc import Callable
 from typing import Any, Protocol
@@ -68,6 +69,7 @@ def install() -> bool:
     if getattr(builder, "_alertd_lean", False):
         return True
 
+    @functools.wraps(builder)  # ``__wrapped__``: aiokafka's own, for whoever needs it
     def consumer_record(self: Any, tp: Any, record: Any) -> Any:
         if self._value_deserializer is keep_record:
             return record

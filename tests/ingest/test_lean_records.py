@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord
+from aiokafka.consumer import fetcher
 
 from alertd.ingest import lean
 from alertd.ingest.decoders import encode_event
@@ -91,3 +92,26 @@ async def test_the_daemon_consumes_and_dead_letters_the_same_either_way(
 
     assert [(record.key, record.value) for record in dead] == [(b"bad", b"{not json")]
     assert dict(dead[0].headers)["alertd.source.offset"] == b"1"
+
+
+async def test_an_aiokafka_of_another_shape_gets_ordinary_records(
+    kafka: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The guard: where the record builder is not the expected shape, nothing is
+    wrapped and the consumer is built as usual."""
+    builder = fetcher.PartitionRecords._consumer_record
+    monkeypatch.setattr(
+        fetcher.PartitionRecords, "_consumer_record", getattr(builder, "__wrapped__", builder)
+    )
+    monkeypatch.setattr(lean, "SUPPORTED", False)
+    topic = unique("lean-unsupported")
+    path = write_config(tmp_path, kafka_yaml(kafka, topic) + 'http: {listen: "127.0.0.1:0"}\n')
+    event = Event(time=1_790_000_000.0, kind="metric", name="m0")
+    seen = Seen()
+
+    async with running_daemon(path, listener=seen) as daemon:
+        await produce_keyed(kafka, topic, [(b"k", encode_event(event))])
+        assert await seen.wait_for(1) == ["m0"]
+        assert daemon.ingest is not None
+        assert daemon.ingest.lean_records is False
+    assert not getattr(fetcher.PartitionRecords._consumer_record, "_alertd_lean", False)
