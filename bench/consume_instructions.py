@@ -27,14 +27,13 @@ import argparse
 import asyncio
 import itertools
 import os
-import re
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
 from common import ROOT, Workload, broker, create_topic, machine, produce, report
+from valgrind import instructions
 
 TOPIC = "bench.instructions"
 PARTITIONS = 4
@@ -42,30 +41,7 @@ PARTITIONS = 4
 
 def count(tree: Path, consumer: str, bootstrap: str, events: int) -> int:
     """Instructions valgrind counts for one child that consumes ``events`` events."""
-    out = Path(f"/tmp/cachegrind.{os.getpid()}.out")
-    command = [
-        "valgrind",
-        "--tool=cachegrind",
-        "--cache-sim=no",
-        f"--cachegrind-out-file={out}",
-        sys.executable,
-        __file__,
-        "--child",
-        consumer,
-        bootstrap,
-        str(events),
-    ]
-    env = {**os.environ, "ALERTD_BENCH_TREE": str(tree), "PYTHONHASHSEED": "0"}
-    try:
-        done = subprocess.run(command, env=env, capture_output=True, text=True)
-        if done.returncode != 0:
-            raise RuntimeError(f"{consumer} child failed:\n{done.stderr[-3000:]}")
-    finally:
-        out.unlink(missing_ok=True)
-    found = re.search(r"I\s+refs:\s+([\d,]+)", done.stderr)
-    if found is None:
-        raise RuntimeError(f"no instruction count from valgrind:\n{done.stderr[-2000:]}")
-    return int(found.group(1).replace(",", ""))
+    return instructions(__file__, ["--child", consumer, bootstrap, str(events)], tree)
 
 
 def per_event(tree: Path, consumer: str, bootstrap: str, warm: int, events: int) -> int:

@@ -19,16 +19,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
-import re
 import shutil
-import subprocess
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from common import ROOT, machine, report
+from valgrind import instructions
 
 STAGES = ("none", "decode", "lane", "chart")
 """Each includes the ones before it: decode a fetch, hand it to the pipeline (the quiet
@@ -37,26 +34,7 @@ lane here), then to the proof chart buffer."""
 
 def count(tree: Path, stage: str, passes: int, events: int) -> int:
     """Instructions valgrind counts for one child run."""
-    with tempfile.TemporaryDirectory() as tmp:
-        out = Path(tmp) / "cachegrind.out"
-        command = [
-            "valgrind",
-            "--tool=cachegrind",
-            "--cache-sim=no",
-            f"--cachegrind-out-file={out}",
-            sys.executable,
-            __file__,
-            "--child",
-            stage,
-            str(passes),
-            str(events),
-        ]
-        env = {**os.environ, "ALERTD_BENCH_TREE": str(tree), "PYTHONHASHSEED": "0"}
-        done = subprocess.run(command, env=env, capture_output=True, text=True, check=True)
-    found = re.search(r"I\s+refs:\s+([\d,]+)", done.stderr)
-    if found is None:
-        raise RuntimeError(f"no instruction count from valgrind:\n{done.stderr[-2000:]}")
-    return int(found.group(1).replace(",", ""))
+    return instructions(__file__, ["--child", stage, str(passes), str(events)], tree)
 
 
 def per_event(tree: Path, events: int) -> dict[str, int]:
