@@ -86,10 +86,11 @@ class KafkaIngest:
         self._dlq = dead_letters
         self._metrics = metrics
         options: dict[str, object] = {"fetch_max_wait_ms": FETCH_MAX_WAIT_MS}
-        self.lean_records = config.lean_records and install()
-        if self.lean_records:
+        if config.lean_records and install():
             options["value_deserializer"] = keep_record
         options.update(client_options or {})
+        # a deserializer of the operator's own (client_options) wins, records and all
+        self.lean_records = options.get("value_deserializer") is keep_record
         self.consumer = AIOKafkaConsumer(
             bootstrap_servers=bootstrap_servers,
             group_id=config.group_id,
