@@ -27,13 +27,12 @@ import argparse
 import asyncio
 import itertools
 import os
-import shutil
 import sys
 from pathlib import Path
 from typing import Any
 
 from common import ROOT, Workload, broker, create_topic, machine, produce, report
-from valgrind import instructions
+from valgrind import instructions, require
 
 TOPIC = "bench.instructions"
 PARTITIONS = 4
@@ -106,8 +105,7 @@ def main() -> None:
         consumer, bootstrap, events = args.child
         child(consumer, bootstrap, int(events))
         return
-    if shutil.which("valgrind") is None:
-        sys.exit("valgrind not found: apt-get install -y valgrind")
+    require()
     report("consume_instructions", asyncio.run(measure(args)))
 
 

@@ -19,13 +19,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import shutil
-import sys
 from pathlib import Path
 from typing import Any
 
 from common import ROOT, machine, report
-from valgrind import instructions
+from valgrind import instructions, require
 
 STAGES = ("none", "decode", "lane", "chart")
 """Each includes the ones before it: decode a fetch, hand it to the pipeline (the quiet
@@ -103,8 +101,7 @@ def main() -> None:
         stage, passes, events = args.child
         child(stage, int(passes), int(events))
         return
-    if shutil.which("valgrind") is None:
-        sys.exit("valgrind not found: apt-get install -y valgrind")
+    require()
     result: dict[str, Any] = {"machine": machine(), "events": args.events}
     result["this_tree"] = per_event(ROOT, args.events)
     print(f"this tree: {result['this_tree']}", flush=True)

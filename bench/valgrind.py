@@ -8,11 +8,18 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
+
+
+def require() -> None:
+    """Exit with what to install when valgrind is missing (Debian's package)."""
+    if shutil.which("valgrind") is None:
+        sys.exit("valgrind not found: apt-get install -y valgrind")
 
 
 def instructions(script: str, args: Sequence[str], tree: Path) -> int:
