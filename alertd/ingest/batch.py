@@ -11,12 +11,14 @@ dead-letter topic.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from datetime import datetime
 from typing import Protocol
 
 import msgspec
+from msgspec.structs import force_setattr
 
 from alertd.ingest.decoders import MAX_RECORD_BYTES, Decoder, decode_alertd
-from alertd.ingest.event import Event
+from alertd.ingest.event import MAX_TIME, MIN_TIME, Event
 
 
 class Record(Protocol):
@@ -52,7 +54,7 @@ def decode_alertd_batch(
     """Canonical alertd JSON: single objects in one loop, the rest by decode_alertd."""
     events: list[Event] = []
     failed: list[tuple[int, Exception]] = []
-    append, decode = events.append, _object_decoder.decode
+    append, decode, epoch = events.append, _object_decoder.decode, datetime.timestamp
     start, count = 0, len(records)
     while start < count:
         i = start
@@ -60,8 +62,15 @@ def decode_alertd_batch(
             for i in range(start, count):
                 raw = records[i].value or b""
                 if len(raw) > MAX_RECORD_BYTES:
-                    raise _TooLarge
-                append(decode(raw))
+                    raise _SlowPath
+                event = decode(raw)
+                stamp = event.time
+                if stamp.__class__ is not float:  # ingest.event.settled, inline
+                    stamp = epoch(stamp)  # type: ignore[arg-type]
+                    if not MIN_TIME <= stamp <= MAX_TIME:
+                        raise _SlowPath
+                    force_setattr(event, "time", stamp)
+                append(event)
             return events, failed
         except Exception:  # record i takes the slow path, which names the reason
             pass
@@ -73,7 +82,7 @@ def decode_alertd_batch(
     return events, failed
 
 
-class _TooLarge(Exception):
+class _SlowPath(Exception):
     """Leaves the fast loop for decode_alertd, which rejects the record."""
 
 

@@ -11,7 +11,7 @@ from datetime import datetime
 
 import msgspec
 
-from alertd.ingest.event import Event
+from alertd.ingest.event import Event, settled
 
 Decoder = Callable[[bytes], list[Event]]
 
@@ -55,13 +55,12 @@ def decode_alertd(raw: bytes) -> list[Event]:
         raise DecodeError("JSON nested too deeply", "malformed") from exc
     except UnicodeDecodeError as exc:
         raise DecodeError(f"not UTF-8: {exc.reason} at byte {exc.start}", "malformed") from exc
-    except OverflowError as exc:  # a time msgspec parsed but the platform cannot convert
+    try:
+        events = [settled(decoded)] if isinstance(decoded, Event) else list(map(settled, decoded))
+    except (ValueError, OverflowError) as exc:  # a time msgspec parsed, out of range as epoch
         raise DecodeError(str(exc), "invalid") from exc
-    if isinstance(decoded, Event):
-        return [decoded]
-    if not decoded:
+    if not events:
         raise DecodeError("empty array: the record holds no events", "empty")
-    events: list[Event] = decoded
     return events
 
 

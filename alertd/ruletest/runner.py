@@ -23,7 +23,7 @@ from alertd.config.loader import LocatedRule, validate_model
 from alertd.config.rules import RuleFile, RuleSpec
 from alertd.config.semantic import check_rules
 from alertd.config.yaml_source import load_yaml
-from alertd.ingest.event import Event
+from alertd.ingest.event import Event, checked
 from alertd.ruletest.notation import expand
 from alertd.ruletest.spec import AlertCheck, ExpectedAlert, RuleTest, RuleTestFile, parse_series
 from alertd.templating import Templates
@@ -89,7 +89,7 @@ def _events(test: RuleTest, spec: RuleTestFile) -> list[Event]:
             if value is not None:
                 t = spec.start + i * step
                 try:
-                    event = Event(t, series.kind, name, value, labels)
+                    event = checked(Event(t, series.kind, name, value, labels))
                 except ValueError as exc:
                     raise _BadInput(f"input series {series.series!r}, step {i}: {exc}") from exc
                 events.append((t, order, i, event))

@@ -28,7 +28,13 @@ VALUES = st.one_of(
         {
             "time": st.one_of(
                 st.sampled_from(
-                    ["2026-09-21T14:13:20Z", "2026-09-21T16:13:20.5+02:00", "2026-09-21T14:13:20"]
+                    [
+                        "2026-09-21T14:13:20Z",
+                        "2026-09-21T16:13:20.5+02:00",
+                        "2026-09-21T14:13:20",
+                        "0001-01-01T00:00:00+01:00",  # a valid RFC 3339 time before year 1
+                        "9999-12-31T23:59:59-01:00",  # and one after year 9999
+                    ]
                 ),
                 st.floats(allow_nan=False, allow_infinity=False),
                 st.sampled_from([1e20, -1e20, 0.0]),  # outside the years 1-9999, or the epoch

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from alertd.ingest.decoders import DecodeError
-from alertd.ingest.event import Event, EventKind
+from alertd.ingest.event import Event, EventKind, checked
 
 
 def make_event(
@@ -19,7 +19,7 @@ def make_event(
 ) -> Event:
     """An :class:`Event`, or DecodeError saying which field made it impossible."""
     try:
-        return Event(
+        event = Event(
             time=time,
             kind=kind,
             name=name,
@@ -27,5 +27,6 @@ def make_event(
             labels=dict(labels or {}),
             attributes=dict(attributes or {}),
         )
+        return checked(event)
     except (ValueError, OverflowError) as exc:
         raise DecodeError(f"{name or '<no name>'}: {exc}") from exc
