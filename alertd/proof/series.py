@@ -42,8 +42,9 @@ class SeriesBuffer:
         self._series: dict[SeriesKey, deque[tuple[float, float]]] = {}
         self._alerting: dict[SeriesKey, None] = {}
         """Kept series that alerted, least recently first: the last to give up their place."""
-        self._kept_names: set[str] = set()
-        """Names with a kept series: once the buffer is full, no other name can gain one."""
+        self._kept: dict[str, tuple[str, ...]] = {}
+        """Names with a kept series (and their chart labels): once the buffer is full,
+        no other name can gain one."""
         self.watch(rules)
 
     def watch(self, rules: Iterable[RuleSpec]) -> None:
@@ -62,7 +63,7 @@ class SeriesBuffer:
         self._chart_labels = new
         self._series = {k: v for k, v in self._series.items() if k[0] in same}
         self._alerting = {k: None for k in self._alerting if k in self._series}
-        self._kept_names = {name for name, _ in self._series}
+        self._kept = {name: new[name] for name, _ in self._series}
 
     def observe(self, event: Event) -> None:
         self.observe_many((event,))
@@ -70,20 +71,21 @@ class SeriesBuffer:
     def observe_many(self, events: Sequence[Event]) -> list[Event]:
         """Buffer the points of watched series; return the tickets among ``events``.
 
-        Hot path (every consumed event), hence one loop for both jobs.
+        Hot path (every consumed event), hence one loop for both jobs. Once the buffer
+        is full, only a name with a kept series can gain a point, so the loop looks
+        names up among those: an event of any other name costs one lookup.
         """
         tickets: list[Event] = []
-        chart_labels, series, kept = self._chart_labels, self._series, self._kept_names
+        series, kept = self._series, self._kept
+        room = self._max_series - len(series)
+        names = self._chart_labels if room > 0 else kept
         for event in events:
             if event.kind == "ticket":
                 tickets.append(event)
                 continue
+            group = names.get(event.name)
             value = event.value
-            group = chart_labels.get(event.name)
-            if value is None or group is None:
-                continue
-            full = len(series) >= self._max_series
-            if full and event.name not in kept:
+            if group is None or value is None:
                 continue
             labels = event.labels
             if len(group) == 1:
@@ -92,10 +94,13 @@ class SeriesBuffer:
                 key = (event.name, tuple([labels.get(label, "") for label in group]))
             points = series.get(key)
             if points is None:
-                if full:
+                if room <= 0:
                     continue
                 points = series[key] = deque(maxlen=self._max_points)
-                kept.add(event.name)
+                kept[event.name] = group
+                room -= 1
+                if room <= 0:
+                    names = kept
             points.append((event.time, value))
         return tickets
 
@@ -114,7 +119,7 @@ class SeriesBuffer:
             points = self._series[key] = deque(maxlen=self._max_points)
             if transition.value is not None:  # the point that crossed came before this
                 points.append((transition.at, transition.value))
-            self._kept_names.add(name)
+            self._kept[name] = group
         self._alerting.pop(key, None)
         self._alerting[key] = None
 

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from alertd.alerts.model import AlertState, Transition, fingerprint
 from alertd.ingest.event import Event
 from alertd.proof.ledger import ProofLedger
@@ -119,3 +122,40 @@ def test_the_proof_listener_keeps_the_series_of_an_alert_it_hears_fire_from_its_
     listener.transition(_firing("cpu_high", "b", 1, 93.0))
     listener.consumed("events", [_point(2, "cpu", "a"), _point(2, "cpu", "b", 95.0)])
     assert ledger.series.points("cpu", {"host": "b"}, 0, 10) == [(1, 93.0), (2, 95.0)]
+
+
+_EVENTS = st.lists(
+    st.builds(
+        Event,
+        st.floats(0, 100),
+        st.sampled_from(["metric", "metric", "ticket"]),
+        st.sampled_from(["cpu", "mem", "disk"]),
+        st.one_of(st.none(), st.floats(0, 100)),
+        st.fixed_dictionaries({"host": st.sampled_from(["a", "b", "c", "d"])}),
+    ),
+    max_size=40,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_EVENTS, max_size=4), st.integers(0, 5))
+def test_batches_keep_the_first_series_seen_until_full_and_extend_only_those(
+    batches: list[list[Event]], max_series: int
+) -> None:
+    buffer = SeriesBuffer(RULES, max_series=max_series, max_points=1000)
+    kept: dict[tuple[str, str], list[tuple[float, float]]] = {}  # the plain model
+    for batch in batches:
+        tickets = buffer.observe_many(batch)
+        assert tickets == [event for event in batch if event.kind == "ticket"]
+        for event in batch:
+            if event.kind == "ticket" or event.value is None or event.name == "disk":
+                continue
+            key = (event.name, event.labels["host"])
+            if key in kept or len(kept) < max_series:
+                kept.setdefault(key, []).append((event.time, event.value))
+    for (name, host), points in kept.items():
+        assert buffer.points(name, {"host": host}, 0, 100) == points
+    for name in ("cpu", "mem"):
+        for host in "abcd":
+            if (name, host) not in kept:
+                assert buffer.points(name, {"host": host}, 0, 100) == []
