@@ -9,7 +9,10 @@ The topic is pre-produced (partitions balanced by host); then 1, and later 2, re
   leaves out the group join and the tail;
 * makespan: all events / (last event - first event), join and imbalance included.
 
-    .venv/bin/python bench/scaleout.py [--events 400000] [--partitions 4]
+1.2M events by default: with 400k, two processes shared a steady window of under a
+second, and a single 50 ms poll moved the ratio by several percent.
+
+    .venv/bin/python bench/scaleout.py [--events 1200000] [--partitions 4]
 """
 
 from __future__ import annotations
@@ -194,7 +197,7 @@ async def main(args: argparse.Namespace) -> None:
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--events", type=int, default=400_000)
+    parser.add_argument("--events", type=int, default=1_200_000)
     parser.add_argument("--rules", type=int, default=1000)
     parser.add_argument("--series", type=int, default=100_000)
     parser.add_argument("--partitions", type=int, default=4)

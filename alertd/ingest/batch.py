@@ -65,7 +65,7 @@ def decode_alertd_batch(
                     raise _SlowPath
                 event = decode(raw)
                 stamp = event.time
-                if stamp.__class__ is not float:  # ingest.event.settled, inline
+                if stamp.__class__ is not float:  # ingest.event.settled, without a call
                     stamp = epoch(stamp)  # type: ignore[arg-type]
                     if not MIN_TIME <= stamp <= MAX_TIME:
                         raise _SlowPath
