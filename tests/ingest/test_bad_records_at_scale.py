@@ -59,6 +59,10 @@ def _good(i: int) -> bytes:
     return encode_event(event)
 
 
+OUT_OF_RANGE_TIMES = ["0001-01-01T00:00:00+01:00", "9999-12-31T23:59:59-01:00", 1e20, -1e20]
+"""Well-formed times outside the years 1-9999 once converted to epoch seconds."""
+
+
 def _bad_makers(rng: random.Random) -> list[Callable[[], bytes | None]]:
     """Each maker returns one hostile record; None is a tombstone (no value at all)."""
     ok = json.loads(_good(0))
@@ -75,6 +79,7 @@ def _bad_makers(rng: random.Random) -> list[Callable[[], bytes | None]]:
         lambda: _good(0)[: rng.randint(1, len(_good(0)) - 1)],  # truncated
         lambda: with_field("value", rng.choice([float("nan"), float("inf"), -float("inf")])),
         lambda: with_field("time", rng.choice(["yesterday", None, [], {}, True, 10**400])),
+        lambda: with_field("time", rng.choice(OUT_OF_RANGE_TIMES)),
         lambda: with_field("kind", rng.choice(["metrics", "", 7, None])),
         lambda: with_field("labels", rng.choice([{"a": 1}, ["a"], "a=b", {"a": None}])),
         lambda: with_field("name", rng.choice(["", 1, "x" * 600])),
