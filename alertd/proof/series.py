@@ -84,8 +84,10 @@ class SeriesBuffer:
                 tickets.append(event)
                 continue
             group = names.get(event.name)
+            if group is None:
+                continue
             value = event.value
-            if group is None or value is None:
+            if value is None:
                 continue
             labels = event.labels
             if len(group) == 1:
