@@ -24,7 +24,7 @@ from common import Workload, report
 
 from alertd.alerts.evaluator import Evaluator
 from alertd.config.rules import RuleSpec
-from alertd.detect.engine import SeriesKey
+from alertd.detect.table import SeriesKey
 from alertd.ingest.decoders import get_decoder
 from alertd.state import keys
 from alertd.state.records import encode_series

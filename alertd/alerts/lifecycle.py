@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 from alertd.alerts.flap import FlapDetector, FlapPolicy
 from alertd.alerts.model import AlertState, Transition, fingerprint
 from alertd.detect.changes import change_set, drain
-from alertd.detect.engine import Observation, SeriesKey
+from alertd.detect.engine import Observation
 from alertd.detect.rule import CompiledRule
+from alertd.detect.table import SeriesKey
 
 
 @dataclass(slots=True)

@@ -22,10 +22,8 @@ from alertd.detect.detectors.base import SeriesDetector, StreamDetector, Verdict
 from alertd.detect.index import RuleIndex
 from alertd.detect.quiet import QuietLane
 from alertd.detect.rule import CompiledRule
+from alertd.detect.table import SeriesKey, SeriesTable
 from alertd.ingest.event import Event
-
-SeriesKey = tuple[str, tuple[str, ...]]
-"""(rule name, group label values)."""
 
 MEMBER_SEP = "\x1f"
 """Separates rule name and group values in the stream id a composite series receives."""
@@ -54,7 +52,7 @@ class Engine:
     def __init__(self, rules: Iterable[CompiledRule], track_changes: bool = True) -> None:
         self.rules = {rule.name: rule for rule in rules}
         self._index = RuleIndex(self.rules.values())
-        self._series: dict[SeriesKey, SeriesDetector] = {}
+        self._series = SeriesTable(self.rules)
         """Every live series; each keeps when it last saw a point (``last_seen``)."""
         self._dirty: set[SeriesKey] = change_set(track_changes)
         """Series changed since the last :meth:`drain_dirty` (the state changelog)."""
@@ -157,7 +155,7 @@ class Engine:
         series starts fresh if its labels come back.
         """
         cutoff = now - ttl
-        stale = [key for key, series in self._series.items() if series.last_seen < cutoff]
+        stale = self._series.idle_since(cutoff)
         for key in stale:
             del self._series[key]
             self._due.pop(key, None)

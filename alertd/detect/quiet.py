@@ -21,14 +21,15 @@ from typing import TYPE_CHECKING, cast
 
 from alertd.detect.detectors.base import RestingSeries, SeriesFactory
 from alertd.detect.index import NOT_DERIVED, Hit, RuleIndex
+from alertd.detect.table import GroupKey, RuleSeries, SeriesKey, SeriesTable, group_key
 
 if TYPE_CHECKING:
     from alertd.detect.detectors.base import SeriesDetector
-    from alertd.detect.engine import SeriesKey
     from alertd.ingest.event import Event
 
-Lane = tuple[str, tuple[str, ...], float, float, SeriesFactory]
-"""One input of a quiet event: rule name, group-by labels, rest range, series factory."""
+Lane = tuple[str, tuple[str, ...], float, float, SeriesFactory, RuleSeries]
+"""One input of a quiet event: rule name, group-by labels, rest range, series factory,
+and the rule's series (:meth:`SeriesTable.of_rule`)."""
 
 Plan = tuple[Lane, ...] | None
 """The lanes an event feeds, or None when one of its inputs can never be quiet."""
@@ -39,9 +40,7 @@ class QuietLane:
 
     __slots__ = ("eligible", "index", "series")
 
-    def __init__(
-        self, index: RuleIndex, eligible: frozenset[str], series: dict[SeriesKey, SeriesDetector]
-    ) -> None:
+    def __init__(self, index: RuleIndex, eligible: frozenset[str], series: SeriesTable) -> None:
         self.index = index
         self.eligible = eligible
         """Rules that may take the lane: a rest range, no clock, feeding no other rule."""
@@ -55,7 +54,10 @@ class QuietLane:
             if stream.name is not None or rest is None or rule.name not in self.eligible:
                 hit.derived = None
                 return None
-            lanes.append((rule.name, tuple(rule.group_by), rest[0], rest[1], rule.new_series))
+            filed = self.series.of_rule(rule.name)
+            lanes.append(
+                (rule.name, tuple(rule.group_by), rest[0], rest[1], rule.new_series, filed)
+            )
         plan = hit.derived = tuple(lanes)
         return plan
 
@@ -76,8 +78,9 @@ def run(
     lifecycle tracks.
     """
     # Hot loop (every consumed event): tables hoisted, the index's memo and the
-    # one-input case inline, no call on the common path.
-    known, index = lane.series, lane.index
+    # one-input case inline, no call on the common path; a series is looked up in its
+    # rule's dict by the group value itself, with no key tuple built.
+    index = lane.index
     memo, labels_by_name = index.memo, index.labels_by_name
     i, count = start, len(events)
     while i < count:
@@ -100,25 +103,30 @@ def run(
         if plan is None:
             break
         if len(plan) == 1:
-            rule_name, group_by, low, high, new_series = plan[0]
+            rule_name, group_by, low, high, new_series, filed = plan[0]
             value = event.value
             if value is not None and (value < low or value > high):
                 break  # NaN compares False both ways: a missing number is quiet
+            # A track hears every verdict, even a fresh series': its key is built only
+            # while the lifecycle tracks something. One value is filed as itself.
+            group: GroupKey
             if len(group_by) == 1:
-                key: SeriesKey = (rule_name, (labels.get(group_by[0], ""),))
+                group = labels.get(group_by[0], "")
+                if tracked and (rule_name, (group,)) in tracked:
+                    break
             else:
-                key = (rule_name, tuple([labels.get(label, "") for label in group_by]))
-            if tracked and key in tracked:  # a track hears every verdict, even a fresh one's
-                break
-            series: RestingSeries | None = known.get(key)  # type: ignore[assignment]
+                group = tuple([labels.get(label, "") for label in group_by])
+                if tracked and (rule_name, group) in tracked:
+                    break
+            series: RestingSeries | None = filed.get(group)  # type: ignore[assignment]
             if series is None:
-                known[key] = made = new_series()
+                filed[group] = made = new_series()
                 made.last_seen = at
             elif not series.at_rest:
                 break
             elif at > series.last_seen:
                 series.last_seen = at
-        elif not _apply_all(plan, event, known, tracked):
+        elif not _apply_all(plan, event, tracked):
             break
         if at > watermark:
             watermark = at
@@ -126,30 +134,26 @@ def run(
     return i, watermark
 
 
-def _apply_all(
-    plan: tuple[Lane, ...],
-    event: Event,
-    known: dict[SeriesKey, SeriesDetector],
-    tracked: Container[SeriesKey],
-) -> bool:
+def _apply_all(plan: tuple[Lane, ...], event: Event, tracked: Container[SeriesKey]) -> bool:
     """An event feeding several inputs: apply it only if every one of them stays quiet."""
     labels, value, at = event.labels, event.value, event.time
-    fresh: list[tuple[SeriesKey, SeriesDetector | None]] = []
-    for rule_name, group_by, low, high, new_series in plan:
+    fresh: list[tuple[RuleSeries, GroupKey, SeriesDetector | None]] = []
+    for rule_name, group_by, low, high, new_series, filed in plan:
         if value is not None and (value < low or value > high):
             return False
-        key = (rule_name, tuple([labels.get(label, "") for label in group_by]))
-        if key in tracked:
+        group = tuple([labels.get(label, "") for label in group_by])
+        if (rule_name, group) in tracked:
             return False
-        series = known.get(key)
+        key = group_key(group)
+        series = filed.get(key)
         if series is not None and not cast(RestingSeries, series).at_rest:
             return False
-        fresh.append((key, new_series() if series is None else None))
-    for key, new in fresh:
+        fresh.append((filed, key, new_series() if series is None else None))
+    for filed, key, new in fresh:
         if new is not None:
             new.last_seen = at
-            known.setdefault(key, new)  # two inputs of one rule may share a series
-        series = known[key]
+            filed.setdefault(key, new)  # two inputs of one rule may share a series
+        series = filed[key]
         if at > series.last_seen:
             series.last_seen = at
     return True

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 import structlog
 
-from alertd.detect.engine import SeriesKey
+from alertd.detect.table import SeriesKey
 from alertd.state import keys
 from alertd.state.records import (
     decode_series,

@@ -26,7 +26,7 @@ import structlog
 from alertd.alerts.incidents import Incident
 from alertd.alerts.model import AlertState
 from alertd.alerts.store import Alert, AlertStore
-from alertd.detect.engine import SeriesKey
+from alertd.detect.table import SeriesKey
 from alertd.notify.dispatcher import Dispatcher
 from alertd.notify.notification import Notification
 from alertd.observe.metrics import Metrics

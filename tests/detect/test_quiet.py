@@ -28,6 +28,12 @@ rules:
   - {name: spiky, match: {name: load, labels: {site: b}}, group_by: [host],
      detect: {spike: {window: 5m, factor: 3}}}
   - {name: gone, match: {name: beat}, group_by: [host], detect: {absent: {after: 2m}}}
+  - {name: pair, match: {name: depth}, group_by: [host, site], detect: {threshold: {above: 50}}}
+  - {name: fleet, match: {name: fleet}, detect: {threshold: {above: 50}}, for: 20s}
+  - {name: deep, match: {name: queue}, group_by: [site, host], detect: {threshold: {above: 50}}}
+  - {name: whole, match: {name: queue}, detect: {threshold: {above: 12}}}
+  - {name: zoned, match: {name: queue, labels: {site: b}}, group_by: [zone],
+     detect: {threshold: {below: 1}}}
 """
 
 NEAR_LEVELS = [None, math.nan, 0.5, 0.95, 1.0, 4.0, 5.0, 5.5, 9.0, 10.0, 12.0, 15.0, 50.0, 50.5]
@@ -36,7 +42,7 @@ EVENTS = st.lists(
     st.builds(
         lambda dt, name, value, host, site: (dt, name, value, host, site),
         st.floats(min_value=-20, max_value=60),  # some events arrive late
-        st.sampled_from(["temp", "load", "disk", "beat", "other"]),
+        st.sampled_from(["temp", "load", "disk", "beat", "depth", "fleet", "queue", "other"]),
         VALUES,
         st.sampled_from(["h1", "h2", "h3"]),
         st.sampled_from(["a", "b"]),
