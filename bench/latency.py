@@ -197,23 +197,16 @@ async def _produce_background(
     producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks=1, max_batch_size=1_048_576)
     await producer.start()
     enc = msgspec.json.Encoder()
+    cycle = _background_cycle(workload, enc)
     count, i, start = 0, 0, time.monotonic()
     try:
         while not stop.is_set():
             due = int((time.monotonic() - start) * rate)
-            now = time.time()
+            head = b'{"time":' + enc.encode(time.time())
             batches = [producer.create_batch() for _ in range(PARTITIONS)]
             while count < due:
-                host = (i // workload.rules) % workload.hosts
-                event = {
-                    "time": now,
-                    "kind": "metric",
-                    "name": f"m{i % workload.rules}",
-                    "value": float(i % 80),
-                    "labels": {"service": "api", "host": f"h{host}", "region": "eu-west"},
-                }
-                batch = batches[host % PARTITIONS]
-                batch.append(key=f"h{host}".encode(), value=enc.encode(event), timestamp=None)
+                partition, key, rest = cycle[i % len(cycle)]
+                batches[partition].append(key=key, value=head + rest, timestamp=None)
                 count += 1
                 i += 1
             futures = [
@@ -226,6 +219,29 @@ async def _produce_background(
             await asyncio.sleep(0.01)
     finally:
         await producer.stop()
+
+
+def _background_cycle(
+    workload: Workload, enc: msgspec.json.Encoder
+) -> list[tuple[int, bytes, bytes]]:
+    """(partition, key, JSON after the time) of each background event, encoded once.
+
+    The generator shares the two cores with alertd and the broker: encoding each event
+    afresh cost it about 2.2 us per event (0.65 us this way), CPU taken from what is
+    measured. Event ``i`` is the ``i % len``-th entry: metric ``m{i % rules}``, host
+    ``h{(i // rules) % hosts}``, value ``i % 80``, a cycle of rules x hosts events.
+    """
+    cycle = []
+    for i in range(workload.rules * workload.hosts):
+        host = (i // workload.rules) % workload.hosts
+        event = {
+            "kind": "metric",
+            "name": f"m{i % workload.rules}",
+            "value": float(i % 80),
+            "labels": {"service": "api", "host": f"h{host}", "region": "eu-west"},
+        }
+        cycle.append((host % PARTITIONS, f"h{host}".encode(), b"," + enc.encode(event)[1:]))
+    return cycle
 
 
 async def measure_alertd(
