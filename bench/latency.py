@@ -308,21 +308,22 @@ async def _internal(port: int) -> dict[str, Any]:
             "alertd_consumer_lag{",
             "alertd_event_to_notification_seconds_sum{",
             "alertd_event_to_notification_seconds_count{",
-            _WEBHOOK_UNDER_100MS,
         ):
             if line.startswith(key):
                 values[key] = values.get(key, 0.0) + float(line.rsplit(" ", 1)[1])
+        if line.startswith(_BUCKET) and _UNDER_100MS in line:
+            values[_BUCKET] = values.get(_BUCKET, 0.0) + float(line.rsplit(" ", 1)[1])
     count = values.get("alertd_event_to_notification_seconds_count{", 0.0)
     total = values.get("alertd_event_to_notification_seconds_sum{", 0.0)
     return {
         "final_consumer_lag": int(values.get("alertd_consumer_lag{", 0.0)),
         "consumed_to_delivered_mean_ms": round(total / count * 1000, 1) if count else None,
-        "consumed_to_delivered_over_100ms": int(count - values.get(_WEBHOOK_UNDER_100MS, 0.0)),
+        "consumed_to_delivered_over_100ms": int(count - values.get(_BUCKET, 0.0)),
     }
 
 
-_WEBHOOK_UNDER_100MS = 'alertd_event_to_notification_seconds_bucket{channel="webhook",le="0.1"}'
-"""The webhook deliveries within 100 ms of consuming their event (email runs count none)."""
+_BUCKET, _UNDER_100MS = "alertd_event_to_notification_seconds_bucket{", 'le="0.1"}'
+"""Deliveries within 100 ms of consuming their event, summed over the channels."""
 
 
 def _mail_bytes(mail: ReceivedMail) -> bytes:

@@ -217,11 +217,7 @@ def rebase_evaluator(evaluator: Evaluator, rules: Sequence[RuleSpec]) -> None:
     old = evaluator.engine
     keep = unchanged_rules([r.spec for r in old.rules.values()], rules)
     fresh = Evaluator(rules).engine
-    for key, series in old._series.items():
-        if key[0] not in keep:
-            continue
-        fresh._series[key] = series
-        fresh._touch(fresh.rules[key[0]], key, series.last_seen)
+    fresh.adopt(old, keep)
     evaluator.engine = fresh
     tracks = evaluator.lifecycle._tracks
     for key in [k for k in tracks if k[0] not in keep]:

@@ -76,9 +76,7 @@ class SeriesTable:
         return sum(map(len, self._by_rule.values()))
 
     def __iter__(self) -> Iterator[SeriesKey]:
-        for name, series in self._by_rule.items():
-            for key in series:
-                yield (name, _group(key))
+        return (key for key, _ in self.items())
 
     def idle_since(self, cutoff: float) -> list[SeriesKey]:
         """The series last seen before ``cutoff`` (expiry reads every series: no keys
