@@ -13,8 +13,14 @@ a PipelineListener. Each consumer is timed two ways, by the same rule:
 1M events by default (300k before the sixth pass): the bare loop reads them in under
 two seconds, and its steady window must not be a fraction of one.
 
+``--without detection|chart|decode`` (repeatable) takes that part of alertd's work out
+of the run, and ``--stand-in own-tables|python-tables`` puts a compiled stand-in lane in
+the evaluator's place (bench/ablation.py): the ratio then bounds what speeding the part
+up could buy, and the report says it is no result against the target.
+
     .venv/bin/python bench/throughput.py [--events 1000000] [--warm N] [--rules 1000]
                                          [--series 100000] [--repeat 5]
+                                         [--without PART ...] [--stand-in KIND]
 """
 
 from __future__ import annotations
@@ -29,6 +35,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from ablation import PARTS, STAND_INS, stand_in, take_out
 from aiokafka import AIOKafkaConsumer
 from aiokafka.consumer import fetcher
 from common import Workload, bench_config, broker, create_topic, machine, produce, report
@@ -173,7 +180,9 @@ def _rate(count: int, first: float, last: float) -> dict[str, Any]:
 
 
 async def main(args: argparse.Namespace) -> None:
+    without = sorted(set(args.without))
     workload = Workload(rules=args.rules, series=args.series, events=args.events)
+    stand_ins = stand_in(args.stand_in, workload) if args.stand_in else None
     warm = args.warm if args.warm is not None else 3 * workload.series
     async with broker() as bootstrap:
         topic = "bench.throughput"
@@ -207,7 +216,9 @@ async def main(args: argparse.Namespace) -> None:
             "ratio_median": statistics.median(ratios),
             "steady_ratios": steady,
             "steady_ratio_median": statistics.median(steady) if steady else None,
-            "target": 0.5,
+            "without": without,
+            "stand_in": stand_ins() if stand_ins else None,
+            "target": None if without or stand_ins else 0.5,
         },
     )
 
@@ -249,4 +260,23 @@ if __name__ == "__main__":
     parser.add_argument(
         "--repeat", type=int, default=1, help="runs on the same topic; the median is reported"
     )
-    asyncio.run(main(parser.parse_args()))
+    parser.add_argument(
+        "--without",
+        action="append",
+        default=[],
+        choices=PARTS,
+        help="take this part of alertd's work out (a bound, not a result; repeatable)",
+    )
+    parser.add_argument(
+        "--stand-in",
+        choices=STAND_INS,
+        help="a compiled stand-in lane in the evaluator's place (a bound, not a result)",
+    )
+    arguments = parser.parse_args()
+    if arguments.stand_in and "detection" in arguments.without:
+        parser.error("--stand-in replaces detection: leave out --without detection")
+    try:
+        take_out(arguments.without)
+    except ValueError as exc:
+        parser.error(str(exc))
+    asyncio.run(main(arguments))
