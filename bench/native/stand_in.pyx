@@ -32,6 +32,14 @@ cdef inline string _bytes_of(object text):
     return string(data, size)
 
 
+cdef inline bint _resting(object reading, double low, double high):
+    """A missing value is quiet; a number, when it lies in the rest range."""
+    if reading is None:
+        return True
+    cdef double value = reading
+    return low <= value <= high
+
+
 cdef struct Slot:
     double last_seen
 
@@ -58,7 +66,7 @@ cdef class OwnTables:
     def run(self, list events):
         cdef Py_ssize_t i
         cdef int rule
-        cdef double value, at
+        cdef double at
         cdef PyObject* found
         cdef Slot* slot
         for i in range(len(events)):
@@ -73,12 +81,9 @@ cdef class OwnTables:
             if found == NULL or _bytes_of(<object>found) != self.required[rule]:
                 self.skipped += 1
                 continue
-            reading = event.value
-            if reading is not None:
-                value = reading
-                if value < self.low or value > self.high:
-                    self.skipped += 1
-                    continue
+            if not _resting(event.value, self.low, self.high):
+                self.skipped += 1
+                continue
             found = PyDict_GetItem(labels, self.group_label)
             slot = &self.series[rule][_bytes_of(<object>found) if found != NULL else string()]
             at = event.time
@@ -115,7 +120,7 @@ cdef class PythonTables:
 
     def run(self, list events):
         cdef Py_ssize_t i, rule
-        cdef double value, at
+        cdef double at
         cdef PyObject* found
         cdef Series series
         cdef dict filed
@@ -131,12 +136,9 @@ cdef class PythonTables:
             if found == NULL or <object>found != self.required[rule]:
                 self.skipped += 1
                 continue
-            reading = event.value
-            if reading is not None:
-                value = reading
-                if value < self.low or value > self.high:
-                    self.skipped += 1
-                    continue
+            if not _resting(event.value, self.low, self.high):
+                self.skipped += 1
+                continue
             found = PyDict_GetItem(labels, self.group_label)
             group = <object>found if found != NULL else ""
             filed = <dict>self.series[rule]
