@@ -6,9 +6,18 @@ divided by N, is the cost of one live series: the detector object, its key (rule
 label values), the engine's bookkeeping. Threshold and anomaly are the target; other
 built-in detectors are shown for reference (windowed ones grow with points per window).
 
+tracemalloc sees Python's allocator only, not the C++ nodes of the compiled series map
+(alertd/detect/table.py), so part 1 files every series in Python tables; part 2's RSS
+counts whatever the engine uses, native or not.
+
 Part 2 (RSS): 1,000,000 distinct series, one point each, 1,000 new series per second
 of event time; once without expiry and once calling ``Engine.expire_idle(now, ttl=60s)``
 every 10,000 events, to show that the live set and the memory stay bounded.
+
+Part 3 (RSS): 1,000,000 distinct series created by the quiet lane
+(``Evaluator.process_batch``, as the daemon consumes), in Python tables and in the
+compiled map, where a resting series is a slot and no detector is built; each in a
+fresh process, so neither reuses memory the other freed.
 
     .venv/bin/python bench/memory.py [--series 20000] [--points 20] [--million 1000000]
 """
@@ -17,6 +26,9 @@ from __future__ import annotations
 
 import argparse
 import gc
+import json
+import subprocess
+import sys
 import time
 import tracemalloc
 from pathlib import Path
@@ -26,6 +38,7 @@ from common import BASE_TIME, machine, report
 
 from alertd.alerts.evaluator import Evaluator
 from alertd.config.rules import RuleSpec
+from alertd.detect import table
 from alertd.ingest.event import Event
 
 DETECTORS: dict[str, dict[str, Any]] = {
@@ -38,7 +51,7 @@ DETECTORS: dict[str, dict[str, Any]] = {
 TARGET = 1024
 
 
-def evaluator(detector: str, params: dict[str, Any]) -> Evaluator:
+def evaluator(detector: str, params: dict[str, Any], *, native: bool = True) -> Evaluator:
     spec = RuleSpec.model_validate(
         {
             "name": f"mem_{detector}",
@@ -47,7 +60,12 @@ def evaluator(detector: str, params: dict[str, Any]) -> Evaluator:
             "detect": {detector: params},
         }
     )
-    return Evaluator([spec])
+    default = getattr(table, "NATIVE_SERIES", False)  # trees before the compiled map
+    table.NATIVE_SERIES = default and native
+    try:
+        return Evaluator([spec])
+    finally:
+        table.NATIVE_SERIES = default
 
 
 def point(t: float, host: int, value: float) -> Event:
@@ -55,7 +73,7 @@ def point(t: float, host: int, value: float) -> Event:
 
 
 def per_series(detector: str, params: dict[str, Any], series: int, points: int) -> dict[str, Any]:
-    ev = evaluator(detector, params)
+    ev = evaluator(detector, params, native=False)
     gc.collect()
     tracemalloc.start()
     before = tracemalloc.get_traced_memory()[0]
@@ -124,12 +142,44 @@ def million(total: int, expire: bool, ttl: float = 60.0) -> dict[str, Any]:
     return result
 
 
+def lane_million(total: int, *, native: bool) -> dict[str, Any]:
+    """``total`` series created through the quiet lane, 500 events a batch."""
+    ev = evaluator("threshold", DETECTORS["threshold"], native=native)
+    tables = type(ev.engine._series.of_rule("mem_threshold")).__name__
+    gc.collect()
+    start_rss = rss()
+    for first in range(0, total, 500):
+        last = min(first + 500, total)
+        ev.process_batch([point(BASE_TIME + i * 0.001, i, 1.0) for i in range(first, last)])
+    gc.collect()
+    grown, live = rss() - start_rss, ev.engine.series_count
+    del ev
+    gc.collect()
+    return {
+        "tables": tables,
+        "live": live,
+        "rss_growth_mb": round(grown / 2**20, 1),
+        "bytes_per_series": round(grown / max(live, 1)),
+    }
+
+
+def lane_million_apart(total: int, *, native: bool) -> dict[str, Any]:
+    child = [sys.executable, __file__, "--lane-child", str(total), "native" if native else "dict"]
+    done = subprocess.run(child, capture_output=True, text=True, check=True)
+    return json.loads(done.stdout.splitlines()[-1])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--series", type=int, default=20_000)
     parser.add_argument("--points", type=int, default=20)
     parser.add_argument("--million", type=int, default=1_000_000)
+    parser.add_argument("--lane-child", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.lane_child:
+        total, tables = args.lane_child
+        print(json.dumps(lane_million(int(total), native=tables == "native")))
+        return
     detectors: dict[str, Any] = {}
     for name, params in DETECTORS.items():
         try:
@@ -142,6 +192,8 @@ def main() -> None:
     print("1M with expiry:", bounded, flush=True)
     unbounded = million(args.million, expire=False)
     print("1M without expiry:", unbounded, flush=True)
+    through_lane = [lane_million_apart(args.million, native=n) for n in (False, True)]
+    print("1M through the quiet lane:", through_lane, flush=True)
     report(
         "memory",
         {
@@ -150,6 +202,7 @@ def main() -> None:
             "target_bytes_per_series": TARGET,
             "million_with_expiry": bounded,
             "million_without_expiry": unbounded,
+            "million_through_the_lane": through_lane,
         },
     )
 

@@ -52,8 +52,6 @@ class Engine:
     def __init__(self, rules: Iterable[CompiledRule], track_changes: bool = True) -> None:
         self.rules = {rule.name: rule for rule in rules}
         self._index = RuleIndex(self.rules.values())
-        self._series = SeriesTable(self.rules)
-        """Every live series; each keeps when it last saw a point (``last_seen``)."""
         self._dirty: set[SeriesKey] = change_set(track_changes)
         """Series changed since the last :meth:`drain_dirty` (the state changelog)."""
         self._due: dict[SeriesKey, float] = {}
@@ -76,6 +74,15 @@ class Engine:
             and not rule.clock_driven
             and rule.name not in self._dependents
         )
+        self._series = SeriesTable(
+            self.rules,
+            resting={
+                name: self.rules[name].new_series
+                for name in eligible
+                if len(self.rules[name].group_by) == 1
+            },
+        )
+        """Every live series; each keeps when it last saw a point (``last_seen``)."""
         self.quiet = QuietLane(self._index, eligible, self._series)
         """Where events that change nothing are applied (alertd/detect/quiet.py)."""
 

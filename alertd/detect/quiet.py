@@ -118,14 +118,18 @@ def run(
                 group = tuple([labels.get(label, "") for label in group_by])
                 if tracked and (rule_name, group) in tracked:
                     break
-            series: RestingSeries | None = filed.get(group)  # type: ignore[assignment]
-            if series is None:
-                filed[group] = made = new_series()
-                made.last_seen = at
-            elif not series.at_rest:
-                break
-            elif at > series.last_seen:
-                series.last_seen = at
+            if filed.__class__ is not dict:  # a RestingMap: the slot's step, compiled
+                if not filed.rest(group, at):  # type: ignore[attr-defined]
+                    break
+            else:
+                series: RestingSeries | None = filed.get(group)
+                if series is None:
+                    filed[group] = made = new_series()
+                    made.last_seen = at
+                elif not series.at_rest:
+                    break
+                elif at > series.last_seen:
+                    series.last_seen = at
         elif not _apply_all(plan, event, tracked):
             break
         if at > watermark:

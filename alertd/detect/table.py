@@ -10,15 +10,33 @@ any other.
 
 Outside, a key is still a :data:`SeriesKey`; only the quiet lane reads a rule's dict
 itself (:meth:`SeriesTable.of_rule`), to skip the tuples on its hot path.
+
+A rule that groups by one label and may take the quiet lane is filed in a
+:class:`~alertd.detect._resting.RestingMap` where that compiled module was built (at
+install, with a C++ compiler): its fresh series at rest are slots of a C++ map, not
+Python detectors, until Python code asks for one. ``ALERTD_NATIVE_SERIES=0`` turns it
+off; without the module every rule is filed in a dict.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from typing import TYPE_CHECKING
+import os
+from collections.abc import Iterable, Iterator, Mapping, MutableMapping
+from typing import TYPE_CHECKING, cast
 
 if TYPE_CHECKING:
-    from alertd.detect.detectors.base import SeriesDetector
+    from alertd.detect.detectors.base import SeriesDetector, SeriesFactory
+
+try:
+    from alertd.detect._resting import RestingMap
+except ImportError:  # not built: no C++ compiler at install (setup.py)
+    NATIVE_BUILT = False
+else:
+    NATIVE_BUILT = True
+    MutableMapping.register(RestingMap)
+
+NATIVE_SERIES = NATIVE_BUILT and os.environ.get("ALERTD_NATIVE_SERIES", "1") != "0"
+"""Whether new engines file resting series natively (tests switch it per engine)."""
 
 SeriesKey = tuple[str, tuple[str, ...]]
 """(rule name, group label values)."""
@@ -26,8 +44,8 @@ SeriesKey = tuple[str, tuple[str, ...]]
 GroupKey = str | tuple[str, ...]
 """A series within its rule: the one group value, or the tuple of them (0 or 2+)."""
 
-RuleSeries = dict[GroupKey, "SeriesDetector"]
-"""The series of one rule, by :func:`group_key`."""
+RuleSeries = MutableMapping[GroupKey, "SeriesDetector"]
+"""The series of one rule, by :func:`group_key`: a dict, or a RestingMap."""
 
 
 def group_key(group: tuple[str, ...]) -> GroupKey:
@@ -44,9 +62,20 @@ class SeriesTable:
 
     __slots__ = ("_by_rule",)
 
-    def __init__(self, rules: Iterable[str]) -> None:
-        # One dict per rule for the engine's life: the lane's plans keep references.
+    def __init__(
+        self,
+        rules: Iterable[str],
+        resting: Mapping[str, SeriesFactory] | None = None,
+        native: bool | None = None,
+    ) -> None:
+        """``resting``: rules grouped by one label that may take the quiet lane, with
+        the factory of their series; filed natively when ``native`` (default
+        :data:`NATIVE_SERIES`)."""
+        # One mapping per rule for the engine's life: the lane's plans keep references.
         self._by_rule: dict[str, RuleSeries] = {name: {} for name in rules}
+        if NATIVE_SERIES if native is None else native:
+            for name, factory in (resting or {}).items():
+                self._by_rule[name] = RestingMap(factory)
 
     def of_rule(self, name: str) -> RuleSeries:
         """The dict of ``name``'s series (the quiet lane reads and fills it directly)."""
@@ -76,17 +105,20 @@ class SeriesTable:
         return sum(map(len, self._by_rule.values()))
 
     def __iter__(self) -> Iterator[SeriesKey]:
-        return (key for key, _ in self.items())
+        # by key alone: a resting slot is not built into a detector to be listed
+        return ((name, _group(key)) for name, series in self._by_rule.items() for key in series)
 
     def idle_since(self, cutoff: float) -> list[SeriesKey]:
         """The series last seen before ``cutoff`` (expiry reads every series: no keys
-        are built for the ones that stay)."""
-        return [
-            (name, _group(key))
-            for name, series in self._by_rule.items()
-            for key, detector in series.items()
-            if detector.last_seen < cutoff
-        ]
+        are built for the ones that stay, and no resting slot is built)."""
+        stale: list[SeriesKey] = []
+        for name, series in self._by_rule.items():
+            if isinstance(series, dict):
+                stale.extend((name, _group(k)) for k, s in series.items() if s.last_seen < cutoff)
+            else:
+                resting = cast("RestingMap", series)
+                stale.extend((name, (key,)) for key in resting.idle_since(cutoff))
+        return stale
 
     def items(self) -> Iterator[tuple[SeriesKey, SeriesDetector]]:
         for name, series in self._by_rule.items():

@@ -4,12 +4,16 @@ that one-by-one evaluation gives, and only events that change nothing take the l
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
+from contextlib import contextmanager
 
+import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from alertd.alerts.evaluator import Evaluator
 from alertd.alerts.model import Transition
+from alertd.detect import quiet, table
 from alertd.detect.detectors.threshold import ThresholdSeries
 from alertd.ingest.event import Event
 from tests.detect.rules import event, rules
@@ -85,6 +89,32 @@ def _batched(events: list[Event], size: int) -> tuple[list[Transition], Evaluato
     return out, evaluator
 
 
+@contextmanager
+def series_filed(*, native: bool) -> Iterator[None]:
+    """Engines built inside file resting series natively (RestingMap) or in dicts."""
+    saved, table.NATIVE_SERIES = table.NATIVE_SERIES, native
+    try:
+        yield
+    finally:
+        table.NATIVE_SERIES = saved
+
+
+@pytest.mark.skipif(not table.NATIVE_BUILT, reason="alertd.detect._resting is not built")
+@settings(max_examples=300, deadline=None)
+@given(spec=EVENTS, size=st.sampled_from([1, 3, 50, 500]))
+@example(spec=[(1.0, "load", 5.5, "h1", "a")], size=50)
+def test_native_resting_series_give_what_python_tables_give(
+    spec: list[tuple[float, str, float | None, str, str]], size: int
+) -> None:
+    events = _events(spec)
+    with series_filed(native=False):
+        expected, reference = _one_by_one(events)
+    with series_filed(native=True):
+        got, evaluator = _batched(events, size)
+    assert got == expected
+    assert _state(evaluator) == _state(reference)
+
+
 @settings(max_examples=300, deadline=None)
 @given(spec=EVENTS, size=st.sampled_from([1, 3, 50, 500]))
 @example(spec=[(1.0, "load", 5.5, "h1", "a")], size=50)  # just over a level, one input
@@ -154,3 +184,22 @@ def test_threshold_series_from_the_factory_equal_series_from_params() -> None:
             assert getattr(made, name) == getattr(built, name)
         values = [1.0, 3.5, 2.5, 5.0, 1.0, 3.0]
         assert [made.observe(0, v) for v in values] == [built.observe(0, v) for v in values]
+
+
+@pytest.mark.parametrize(
+    "native",
+    [
+        False,
+        pytest.param(True, marks=pytest.mark.skipif(not table.NATIVE_BUILT, reason="not built")),
+    ],
+)
+def test_a_series_out_of_rest_stops_the_lane_even_when_no_alert_tracks_it(
+    native: bool,
+) -> None:
+    with series_filed(native=native):
+        evaluator = Evaluator(rules(RULES))
+    engine = evaluator.engine
+    engine.process(event(1_000.0, "load", 9.0, host="h1", site="a"))  # the lifecycle never hears
+    back_in_range = [event(1_001.0, "load", 1.0, host="h1", site="a")]
+    stopped_at, _ = quiet.run(engine.quiet, back_in_range, 0, -math.inf, math.inf, set())
+    assert stopped_at == 0

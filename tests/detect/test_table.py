@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from alertd.detect.detectors.threshold import ThresholdParams, ThresholdSeries
-from alertd.detect.table import SeriesKey, SeriesTable, group_key
+from alertd.detect.table import NATIVE_BUILT, SeriesKey, SeriesTable, group_key
 
 RULES = ("one", "two", "none")
 GROUPS = {"one": st.tuples(st.sampled_from(["a", "b", ""])), "none": st.just(())}
@@ -74,3 +76,34 @@ def test_the_table_behaves_like_a_dict_keyed_by_series_key(
     for name in RULES:
         filed = {(n, g): s for (n, g), s in model.items() if n == name}
         assert table.of_rule(name) == {group_key(g): s for (_, g), s in filed.items()}
+
+
+native_only = pytest.mark.skipif(not NATIVE_BUILT, reason="alertd.detect._resting is not built")
+
+
+@native_only
+def test_resting_series_are_listed_and_expired_without_being_built() -> None:
+    table = SeriesTable(RULES, resting={"one": lambda: _series(0.0)}, native=True)
+    filed = table.of_rule("one")
+    for value, at in (("a", 10.0), ("b", 20.0), ("", 30.0)):
+        assert filed.rest(value, at)  # type: ignore[attr-defined]
+    table[("two", ("a", "x"))] = _series(5.0)
+    assert len(table) == 4
+    assert set(table) == {("one", ("a",)), ("one", ("b",)), ("one", ("",)), ("two", ("a", "x"))}
+    assert sorted(table.idle_since(25.0)) == [("one", ("a",)), ("one", ("b",)), ("two", ("a", "x"))]
+    assert filed.slots() == 3  # type: ignore[attr-defined]
+    del table[("one", ("a",))]
+    assert table.get(("one", ("b",))).last_seen == 20.0  # type: ignore[union-attr]
+    assert filed.slots() == 1  # type: ignore[attr-defined]
+
+
+def test_without_the_native_switch_every_rule_is_a_dict() -> None:
+    table = SeriesTable(RULES, resting={"one": lambda: _series(0.0)}, native=False)
+    assert type(table.of_rule("one")) is dict
+
+
+def test_the_compiled_series_map_is_built_where_ci_requires_it() -> None:
+    """.ci/run sets ALERTD_REQUIRE_NATIVE=1: a failed build must not pass unnoticed."""
+    if os.environ.get("ALERTD_REQUIRE_NATIVE") != "1":
+        pytest.skip("ALERTD_REQUIRE_NATIVE is not set")
+    assert NATIVE_BUILT
