@@ -30,8 +30,17 @@ cdef struct Entry:
 
 cdef inline string _bytes_of(str text):
     cdef Py_ssize_t size
-    cdef const char* data = PyUnicode_AsUTF8AndSize(text, &size)
+    cdef const char* data
+    try:
+        data = PyUnicode_AsUTF8AndSize(text, &size)
+    except UnicodeEncodeError:  # a lone surrogate (stdlib json lets "\ud800" through)
+        encoded = text.encode("utf-8", "surrogatepass")
+        return string(<const char*>encoded, len(encoded))
     return string(data, size)
+
+
+cdef inline str _text_of(const string& key):
+    return key.decode("utf-8", "surrogatepass")
 
 
 cdef class RestingMap:
@@ -125,7 +134,7 @@ cdef class RestingMap:
         keys = []
         it = self._entries.begin()
         while it != self._entries.end():
-            keys.append(deref(it).first.decode("utf-8"))
+            keys.append(_text_of(deref(it).first))
             inc(it)
         return keys
 
@@ -146,7 +155,7 @@ cdef class RestingMap:
             entry = &deref(it).second
             seen = entry.last_seen if entry.series == NULL else (<object>entry.series).last_seen
             if seen < cutoff:
-                idle.append(deref(it).first.decode("utf-8"))
+                idle.append(_text_of(deref(it).first))
             inc(it)
         return idle
 

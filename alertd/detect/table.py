@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 
 try:
     from alertd.detect._resting import RestingMap
-except ImportError:  # not built: no C++ compiler at install (setup.py)
+except ImportError:  # not built: no C++ compiler at install (pyproject.toml, ext-modules)
     NATIVE_BUILT = False
 else:
     NATIVE_BUILT = True

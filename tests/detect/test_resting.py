@@ -30,7 +30,9 @@ def rest_in_dict(model: dict[str, Series], key: str, at: float) -> bool:
     return True
 
 
-KEYS = st.sampled_from(["", "h1", "h2", "é-host", "a-very-long-host-name.eu-west-1.internal"])
+KEYS = st.sampled_from(
+    ["", "h1", "h2", "é-host", "a-very-long-host-name.eu-west-1.internal", "\ud800x", "\udc80x"]
+)
 TIMES = st.floats(min_value=-1e6, max_value=1e6, allow_nan=False)
 OPS = st.lists(
     st.one_of(
