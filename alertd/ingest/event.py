@@ -84,6 +84,8 @@ def checked(event: Event) -> Event:
     value = event.value
     if value is not None and (value == _INF or value == -_INF):
         raise ValueError("value must be finite")
+    if not all(isinstance(k, str) and isinstance(v, str) for k, v in event.labels.items()):
+        raise ValueError("labels must map strings to strings")  # decoding checks it too
     return event
 
 
