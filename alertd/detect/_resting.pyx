@@ -120,6 +120,23 @@ cdef class RestingMap:
             series.last_seen = at
         return True
 
+    def take(self, RestingMap other):
+        """Move every series of ``other`` here, slots as slots (a reload's new engine
+        takes over the old one's); returns the keys of those with a detector."""
+        cdef Entry* entry
+        built = []
+        it = other._entries.begin()
+        while it != other._entries.end():
+            entry = &self._entries[deref(it).first]
+            Py_XDECREF(entry.series)
+            entry.last_seen = deref(it).second.last_seen
+            entry.series = deref(it).second.series  # the reference moves with it
+            if entry.series != NULL:
+                built.append(_text_of(deref(it).first))
+            inc(it)
+        other._entries.clear()  # its references moved: nothing left for it to release
+        return built
+
     def slots(self):
         """How many series are slots, not yet built."""
         cdef size_t count = 0

@@ -171,12 +171,14 @@ class Engine:
         return len(stale)
 
     def adopt(self, old: Engine, rules: Iterable[str]) -> None:
-        """Take over the series of ``rules`` from ``old`` (config reload keeps state)."""
+        """Take over the series of ``rules`` from ``old`` (config reload keeps state).
+
+        Every series with a detector is marked for the changelog; a resting slot moves
+        as it is, never recorded, as it was not before the reload.
+        """
         keep = set(rules) & set(self.rules)
-        for key, series in old._series.items():
-            if key[0] in keep:
-                self._series[key] = series
-                self._touch(self.rules[key[0]], key, series.last_seen)
+        for key, series in self._series.take(old._series, keep):
+            self._touch(self.rules[key[0]], key, series.last_seen)
 
     def drain_dirty(self) -> list[tuple[SeriesKey, SeriesDetector | None, float]]:
         """Series changed since the last call: (key, series or None if dropped, last seen)."""

@@ -108,6 +108,24 @@ class SeriesTable:
         # by key alone: a resting slot is not built into a detector to be listed
         return ((name, _group(key)) for name, series in self._by_rule.items() for key in series)
 
+    def take(
+        self, old: SeriesTable, rules: Iterable[str]
+    ) -> Iterator[tuple[SeriesKey, SeriesDetector]]:
+        """Move the series of ``rules`` from ``old`` here, yielding each one that has a
+        detector; resting slots move between compiled maps without being built."""
+        for name in rules:
+            mine, theirs = self._by_rule[name], old._by_rule.get(name)
+            if theirs is None:
+                continue
+            if isinstance(mine, dict) or isinstance(theirs, dict):
+                for key, series in list(theirs.items()):
+                    mine[key] = series
+                    yield (name, _group(key)), series
+            else:
+                built = cast("RestingMap", mine).take(cast("RestingMap", theirs))
+                for key in built:
+                    yield (name, (key,)), mine[key]
+
     def idle_since(self, cutoff: float) -> list[SeriesKey]:
         """The series last seen before ``cutoff`` (expiry reads every series: no keys
         are built for the ones that stay, and no resting slot is built)."""

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from alertd.alerts.evaluator import Evaluator
 from alertd.detect.engine import Engine
 from alertd.detect.rule import compile_rule
+from alertd.detect.table import NATIVE_BUILT
 from tests.detect.rules import event, rules
 
 RATIO = """
@@ -138,3 +140,19 @@ def test_a_detector_failing_on_a_point_resets_its_series_instead_of_crashing(
     e.tick(10.0)  # the clock does not wipe the count before the metric takes it
     assert e.take_errors() == 1
     assert e.take_errors() == 0
+
+
+@pytest.mark.skipif(not NATIVE_BUILT, reason="alertd.detect._resting is not built")
+def test_adopt_moves_resting_slots_as_they_are_and_marks_only_built_series() -> None:
+    text = "rules: [{name: t, match: {name: m}, group_by: [i], detect: {threshold: {above: 9}}}]"
+    old = Evaluator(rules(text))
+    old.process_batch([event(1.0, "m", 1.0, i=host) for host in ("a", "b", "c")])
+    old.engine.process(event(2.0, "m", 20.0, i="c"))  # c is built: it left rest
+    old.engine.drain_dirty()
+    new = Evaluator(rules(text)).engine
+    new.adopt(old.engine, ["t"])
+    resting = new._series.of_rule("t")
+    assert new.series_count == 3
+    assert resting.slots() == 2  # type: ignore[attr-defined]
+    assert [key for key, _, _ in new.drain_dirty()] == [("t", ("c",))]
+    assert new._series.get(("t", ("a",))).last_seen == 1.0  # type: ignore[union-attr]
