@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import inspect
 import json
 import subprocess
 import sys
@@ -38,7 +39,6 @@ from common import BASE_TIME, machine, report
 
 from alertd.alerts.evaluator import Evaluator
 from alertd.config.rules import RuleSpec
-from alertd.detect import table
 from alertd.ingest.event import Event
 
 DETECTORS: dict[str, dict[str, Any]] = {
@@ -60,12 +60,9 @@ def evaluator(detector: str, params: dict[str, Any], *, native: bool = True) -> 
             "detect": {detector: params},
         }
     )
-    default = getattr(table, "NATIVE_SERIES", False)  # trees before the compiled map
-    table.NATIVE_SERIES = default and native
-    try:
-        return Evaluator([spec])
-    finally:
-        table.NATIVE_SERIES = default
+    if "native_series" not in inspect.signature(Evaluator).parameters:
+        return Evaluator([spec])  # a tree from before the compiled map
+    return Evaluator([spec], native_series=native)
 
 
 def point(t: float, host: int, value: float) -> Event:

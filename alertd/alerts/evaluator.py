@@ -24,10 +24,15 @@ from alertd.ingest.event import Event
 
 
 class Evaluator:
-    def __init__(self, rules: Iterable[RuleSpec], track_changes: bool = True) -> None:
+    def __init__(
+        self,
+        rules: Iterable[RuleSpec],
+        track_changes: bool = True,
+        native_series: bool | None = None,
+    ) -> None:
         """``track_changes``: record what changed for the state changelog (off for
-        offline runs, which have none)."""
-        self.engine = Engine((compile_rule(spec) for spec in rules), track_changes)
+        offline runs, which have none); ``native_series``: see :class:`Engine`."""
+        self.engine = Engine((compile_rule(spec) for spec in rules), track_changes, native_series)
         self.lifecycle = Lifecycle(track_changes=track_changes)
         self.watermark = -math.inf
 

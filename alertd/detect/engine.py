@@ -49,7 +49,15 @@ class Observation:
 
 
 class Engine:
-    def __init__(self, rules: Iterable[CompiledRule], track_changes: bool = True) -> None:
+    def __init__(
+        self,
+        rules: Iterable[CompiledRule],
+        track_changes: bool = True,
+        native_series: bool | None = None,
+    ) -> None:
+        """``native_series``: file resting series in the compiled map where it is built
+        (default :data:`alertd.detect.table.NATIVE_SERIES`); False keeps every rule in
+        a dict."""
         self.rules = {rule.name: rule for rule in rules}
         self._index = RuleIndex(self.rules.values())
         self._dirty: set[SeriesKey] = change_set(track_changes)
@@ -81,6 +89,7 @@ class Engine:
                 for name in eligible
                 if len(self.rules[name].group_by) == 1
             },
+            native=native_series,
         )
         """Every live series; each keeps when it last saw a point (``last_seen``)."""
         self.quiet = QuietLane(self._index, eligible, self._series)

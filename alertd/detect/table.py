@@ -36,7 +36,7 @@ else:
     MutableMapping.register(RestingMap)
 
 NATIVE_SERIES = NATIVE_BUILT and os.environ.get("ALERTD_NATIVE_SERIES", "1") != "0"
-"""Whether new engines file resting series natively (tests switch it per engine)."""
+"""Whether engines file resting series natively unless told otherwise."""
 
 SeriesKey = tuple[str, tuple[str, ...]]
 """(rule name, group label values)."""
@@ -70,10 +70,10 @@ class SeriesTable:
     ) -> None:
         """``resting``: rules grouped by one label that may take the quiet lane, with
         the factory of their series; filed natively when ``native`` (default
-        :data:`NATIVE_SERIES`)."""
+        :data:`NATIVE_SERIES`; True where the module is not built still files dicts)."""
         # One mapping per rule for the engine's life: the lane's plans keep references.
         self._by_rule: dict[str, RuleSeries] = {name: {} for name in rules}
-        if NATIVE_SERIES if native is None else native:
+        if NATIVE_BUILT and (NATIVE_SERIES if native is None else native):
             for name, factory in (resting or {}).items():
                 self._by_rule[name] = RestingMap(factory)
 
@@ -110,9 +110,10 @@ class SeriesTable:
 
     def take(
         self, old: SeriesTable, rules: Iterable[str]
-    ) -> Iterator[tuple[SeriesKey, SeriesDetector]]:
-        """Move the series of ``rules`` from ``old`` here, yielding each one that has a
-        detector; resting slots move between compiled maps without being built."""
+    ) -> list[tuple[SeriesKey, SeriesDetector]]:
+        """Move the series of ``rules`` from ``old`` here; returns each one that has a
+        detector. Resting slots move between compiled maps without being built."""
+        moved: list[tuple[SeriesKey, SeriesDetector]] = []
         for name in rules:
             mine, theirs = self._by_rule[name], old._by_rule.get(name)
             if theirs is None:
@@ -120,11 +121,11 @@ class SeriesTable:
             if isinstance(mine, dict) or isinstance(theirs, dict):
                 for key, series in list(theirs.items()):
                     mine[key] = series
-                    yield (name, _group(key)), series
+                    moved.append(((name, _group(key)), series))
             else:
                 built = cast("RestingMap", mine).take(cast("RestingMap", theirs))
-                for key in built:
-                    yield (name, (key,)), mine[key]
+                moved.extend(((name, (key,)), mine[key]) for key in built)
+        return moved
 
     def idle_since(self, cutoff: float) -> list[SeriesKey]:
         """The series last seen before ``cutoff`` (expiry reads every series: no keys

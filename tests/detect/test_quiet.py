@@ -4,8 +4,6 @@ that one-by-one evaluation gives, and only events that change nothing take the l
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 import pytest
 from hypothesis import example, given, settings
@@ -73,30 +71,24 @@ def _state(evaluator: Evaluator) -> tuple[object, ...]:
     return (series, evaluator.watermark, sorted(map(str, engine._due)))
 
 
-def _one_by_one(events: list[Event]) -> tuple[list[Transition], Evaluator]:
-    evaluator = Evaluator(rules(RULES))
+def _one_by_one(
+    events: list[Event], native: bool | None = None
+) -> tuple[list[Transition], Evaluator]:
+    evaluator = Evaluator(rules(RULES), native_series=native)
     out: list[Transition] = []
     for item in events:
         out.extend(evaluator.process(item))
     return out, evaluator
 
 
-def _batched(events: list[Event], size: int) -> tuple[list[Transition], Evaluator]:
-    evaluator = Evaluator(rules(RULES))
+def _batched(
+    events: list[Event], size: int, native: bool | None = None
+) -> tuple[list[Transition], Evaluator]:
+    evaluator = Evaluator(rules(RULES), native_series=native)
     out: list[Transition] = []
     for start in range(0, len(events), size):
         out.extend(t for _, t in evaluator.process_batch(events[start : start + size]))
     return out, evaluator
-
-
-@contextmanager
-def series_filed(*, native: bool) -> Iterator[None]:
-    """Engines built inside file resting series natively (RestingMap) or in dicts."""
-    saved, table.NATIVE_SERIES = table.NATIVE_SERIES, native
-    try:
-        yield
-    finally:
-        table.NATIVE_SERIES = saved
 
 
 @pytest.mark.skipif(not table.NATIVE_BUILT, reason="alertd.detect._resting is not built")
@@ -107,10 +99,8 @@ def test_native_resting_series_give_what_python_tables_give(
     spec: list[tuple[float, str, float | None, str, str]], size: int
 ) -> None:
     events = _events(spec)
-    with series_filed(native=False):
-        expected, reference = _one_by_one(events)
-    with series_filed(native=True):
-        got, evaluator = _batched(events, size)
+    expected, reference = _one_by_one(events, native=False)
+    got, evaluator = _batched(events, size, native=True)
     assert got == expected
     assert _state(evaluator) == _state(reference)
 
@@ -196,8 +186,7 @@ def test_threshold_series_from_the_factory_equal_series_from_params() -> None:
 def test_a_series_out_of_rest_stops_the_lane_even_when_no_alert_tracks_it(
     native: bool,
 ) -> None:
-    with series_filed(native=native):
-        evaluator = Evaluator(rules(RULES))
+    evaluator = Evaluator(rules(RULES), native_series=native)
     engine = evaluator.engine
     engine.process(event(1_000.0, "load", 9.0, host="h1", site="a"))  # the lifecycle never hears
     back_in_range = [event(1_001.0, "load", 1.0, host="h1", site="a")]
