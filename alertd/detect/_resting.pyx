@@ -13,30 +13,14 @@ the map holds it from then on.
 Reads as a ``dict[str, SeriesDetector]`` to the rest of the engine.
 """
 
-from cpython.ref cimport PyObject, Py_INCREF, Py_XDECREF
+from cpython.ref cimport Py_INCREF, Py_XDECREF
 from cython.operator cimport dereference as deref, preincrement as inc
-from libcpp.string cimport string
-from libcpp.unordered_map cimport unordered_map
-
-
-cdef extern from "Python.h":
-    const char* PyUnicode_AsUTF8AndSize(object, Py_ssize_t*) except NULL
-
-
-cdef struct Entry:
-    double last_seen
-    PyObject* series  # NULL while the series is a slot, at rest and never built
 
 
 cdef inline string _bytes_of(str text):
-    cdef Py_ssize_t size
-    cdef const char* data
-    try:
-        data = PyUnicode_AsUTF8AndSize(text, &size)
-    except UnicodeEncodeError:  # a lone surrogate (stdlib json lets "\ud800" through)
-        encoded = text.encode("utf-8", "surrogatepass")
-        return string(<const char*>encoded, len(encoded))
-    return string(data, size)
+    cdef string out
+    bytes_into(out, text)
+    return out
 
 
 cdef inline str _text_of(const string& key):
@@ -44,9 +28,6 @@ cdef inline str _text_of(const string& key):
 
 
 cdef class RestingMap:
-    cdef unordered_map[string, Entry] _entries
-    cdef object _factory
-
     def __cinit__(self, factory):
         self._factory = factory
 
@@ -100,25 +81,29 @@ cdef class RestingMap:
         """The quiet lane's step for a resting series: a new one becomes a slot, a known
         one is last seen at ``at`` if that is later. False, and nothing done, when the
         series is built and not at rest (the full path must take the event)."""
-        cdef string name = _bytes_of(key)
+        bytes_into(self._scratch, key)
+        return self.rest_at(self._scratch, at) == 1
+
+    cdef int rest_at(self, const string& key, double at) except -1:
+        """:meth:`rest` for a key already in bytes (the compiled lane's call): 1 or 0."""
         cdef Entry* entry
-        found = self._entries.find(name)
+        found = self._entries.find(key)
         if found == self._entries.end():
-            entry = &self._entries[name]
+            entry = &self._entries[key]
             entry.last_seen = at
             entry.series = NULL
-            return True
+            return 1
         entry = &deref(found).second
         if entry.series == NULL:
             if at > entry.last_seen:
                 entry.last_seen = at
-            return True
+            return 1
         series = <object>entry.series
         if not series.at_rest:
-            return False
+            return 0
         if at > series.last_seen:
             series.last_seen = at
-        return True
+        return 1
 
     def take(self, RestingMap other):
         """Move every series of ``other`` here, slots as slots (a reload's new engine

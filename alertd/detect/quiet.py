@@ -12,16 +12,26 @@ a rest range (``DetectorType.rest_range``), its value lies in that range (or is
 missing), and every series it feeds is at rest and has no lifecycle track. Applying it
 only creates the series that were missing and moves their last-seen time: exactly the
 state the full path would leave behind, and nothing the state changelog must hold.
+
+Where alertd.detect._lane is built and the engine files series natively, the common
+case (one input grouped by one label) runs compiled (:class:`CompiledLane`), and this
+module's loop applies only the events of other shapes, one at a time (:func:`step`).
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Container, Sequence
 from typing import TYPE_CHECKING, cast
 
 from alertd.detect.detectors.base import RestingSeries, SeriesFactory
-from alertd.detect.index import NOT_DERIVED, Hit, RuleIndex
+from alertd.detect.index import MEMO_LIMIT, NOT_DERIVED, Hit, RuleIndex
 from alertd.detect.table import GroupKey, RuleSeries, SeriesKey, SeriesTable, group_key
+
+try:
+    from alertd.detect._lane import CompiledLane
+except ImportError:  # not built (pyproject.toml, ext-modules): the Python loop does it all
+    CompiledLane = None  # type: ignore[assignment,misc]
 
 if TYPE_CHECKING:
     from alertd.detect.detectors.base import SeriesDetector
@@ -38,13 +48,23 @@ Plan = tuple[Lane, ...] | None
 class QuietLane:
     """The engine's tables the lane reads and writes."""
 
-    __slots__ = ("eligible", "index", "series")
+    __slots__ = ("compiled", "eligible", "index", "series")
 
     def __init__(self, index: RuleIndex, eligible: frozenset[str], series: SeriesTable) -> None:
         self.index = index
         self.eligible = eligible
         """Rules that may take the lane: a rest range, no clock, feeding no other rule."""
         self.series = series
+        self.compiled: CompiledLane | None = None
+        """The compiled common case, where it is built and the series are filed natively."""
+        if CompiledLane is not None and series.native:
+            self.compiled = CompiledLane(self, step, MEMO_LIMIT)
+
+    def plan_for(self, event: Event) -> Plan:
+        """The plan of ``event``'s index hit (the compiled lane asks once per answer)."""
+        hit = self.index.lookup(event)
+        plan: Plan = hit.derived  # type: ignore[assignment]
+        return self.plan(hit) if plan is NOT_DERIVED else plan
 
     def plan(self, hit: Hit) -> Plan:
         """The lanes of an index hit, kept in the hit (the index's memo is the plans')."""
@@ -77,6 +97,26 @@ def run(
     time a timer of the engine or the lifecycle may fire; ``tracked``: the series the
     lifecycle tracks.
     """
+    if lane.compiled is not None:
+        return lane.compiled.run(events, start, watermark, due, tracked)
+    return _run_python(lane, events, start, watermark, due, tracked)
+
+
+def step(lane: QuietLane, event: Event, tracked: Container[SeriesKey]) -> bool:
+    """Apply one event by the Python loop if it is quiet (the compiled lane's way for
+    the shapes it leaves to Python); False when it must take the full path. The caller
+    has checked the clock."""
+    return _run_python(lane, (event,), 0, math.inf, math.inf, tracked)[0] == 1
+
+
+def _run_python(
+    lane: QuietLane,
+    events: Sequence[Event],
+    start: int,
+    watermark: float,
+    due: float,
+    tracked: Container[SeriesKey],
+) -> tuple[int, float]:
     # Hot loop (every consumed event): tables hoisted, the index's memo and the
     # one-input case inline, no call on the common path; a series is looked up in its
     # rule's dict by the group value itself, with no key tuple built.

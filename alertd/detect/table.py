@@ -60,7 +60,7 @@ def _group(key: GroupKey) -> tuple[str, ...]:
 class SeriesTable:
     """The series of a fixed set of rules, addressed by :data:`SeriesKey`."""
 
-    __slots__ = ("_by_rule",)
+    __slots__ = ("_by_rule", "native")
 
     def __init__(
         self,
@@ -73,7 +73,9 @@ class SeriesTable:
         :data:`NATIVE_SERIES`; True where the module is not built still files dicts)."""
         # One mapping per rule for the engine's life: the lane's plans keep references.
         self._by_rule: dict[str, RuleSeries] = {name: {} for name in rules}
-        if NATIVE_BUILT and (NATIVE_SERIES if native is None else native):
+        self.native = NATIVE_BUILT and (NATIVE_SERIES if native is None else native)
+        """Whether resting series are filed in compiled maps."""
+        if self.native:
             for name, factory in (resting or {}).items():
                 self._by_rule[name] = RestingMap(factory)
 

@@ -11,14 +11,13 @@ dead-letter topic.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import datetime
 from typing import Protocol
 
 import msgspec
 from msgspec.structs import force_setattr
 
 from alertd.ingest.decoders import MAX_RECORD_BYTES, Decoder, decode_alertd
-from alertd.ingest.event import MAX_TIME, MIN_TIME, Event
+from alertd.ingest.event import MAX_TIME, MIN_TIME, Event, epoch_seconds
 
 
 class Record(Protocol):
@@ -54,7 +53,7 @@ def decode_alertd_batch(
     """Canonical alertd JSON: single objects in one loop, the rest by decode_alertd."""
     events: list[Event] = []
     failed: list[tuple[int, Exception]] = []
-    append, decode, epoch = events.append, _object_decoder.decode, datetime.timestamp
+    append, decode, epoch = events.append, _object_decoder.decode, epoch_seconds
     start, count = 0, len(records)
     while start < count:
         i = start

@@ -26,6 +26,9 @@ from alertd.ingest.event import Event
 SeriesKey = tuple[str, tuple[str, ...]]
 """(event name, values of the name's chart labels in order)."""
 
+Member = str | tuple[str, ...]
+"""A kept series among its name's: the one chart label's value, or the tuple of them."""
+
 _ALERTING = (AlertState.PENDING, AlertState.FIRING)
 
 
@@ -42,9 +45,10 @@ class SeriesBuffer:
         self._series: dict[SeriesKey, deque[tuple[float, float]]] = {}
         self._alerting: dict[SeriesKey, None] = {}
         """Kept series that alerted, least recently first: the last to give up their place."""
-        self._kept: dict[str, tuple[str, ...]] = {}
-        """Names with a kept series (and their chart labels): once the buffer is full,
-        no other name can gain one."""
+        self._kept: dict[str, tuple[tuple[str, ...], set[Member]]] = {}
+        """Names with a kept series: their chart labels, and the members (:func:`_member`)
+        of their kept series. Once the buffer is full, no other series can gain a point,
+        so an event of another series costs a lookup, and no key is built for it."""
         self.watch(rules)
 
     def watch(self, rules: Iterable[RuleSpec]) -> None:
@@ -63,7 +67,9 @@ class SeriesBuffer:
         self._chart_labels = new
         self._series = {k: v for k, v in self._series.items() if k[0] in same}
         self._alerting = {k: None for k in self._alerting if k in self._series}
-        self._kept = {name: new[name] for name, _ in self._series}
+        self._kept = {}
+        for key in self._series:
+            self._keep(key)
 
     def observe(self, event: Event) -> None:
         self.observe_many((event,))
@@ -72,38 +78,52 @@ class SeriesBuffer:
         """Buffer the points of watched series; return the tickets among ``events``.
 
         Hot path (every consumed event), hence one loop for both jobs. Once the buffer
-        is full, only a name with a kept series can gain a point, so the loop looks
-        names up among those: an event of any other name costs one lookup.
+        is full, only a kept series can gain a point, so the loop looks events up
+        among those (:meth:`_observe_kept`).
         """
+        if len(self._series) >= self._max_series:
+            return self._observe_kept(events)
         tickets: list[Event] = []
-        series, kept = self._series, self._kept
-        room = self._max_series - len(series)
-        names = self._chart_labels if room > 0 else kept
+        series, names = self._series, self._chart_labels
         for event in events:
             if event.kind == "ticket":
                 tickets.append(event)
                 continue
             group = names.get(event.name)
-            if group is None:
-                continue
             value = event.value
-            if value is None:
+            if group is None or value is None:
                 continue
-            labels = event.labels
-            if len(group) == 1:
-                key: SeriesKey = (event.name, (labels.get(group[0], ""),))
-            else:
-                key = (event.name, tuple([labels.get(label, "") for label in group]))
+            key = (event.name, tuple([event.labels.get(label, "") for label in group]))
             points = series.get(key)
             if points is None:
-                if room <= 0:
+                if len(series) >= self._max_series:
                     continue
                 points = series[key] = deque(maxlen=self._max_points)
-                kept[event.name] = group
-                room -= 1
-                if room <= 0:
-                    names = kept
+                self._keep(key)
             points.append((event.time, value))
+        return tickets
+
+    def _observe_kept(self, events: Sequence[Event]) -> list[Event]:
+        tickets: list[Event] = []
+        series, kept = self._series, self._kept
+        for event in events:
+            if event.kind == "ticket":
+                tickets.append(event)
+                continue
+            found = kept.get(event.name)
+            value = event.value
+            if found is None or value is None:
+                continue
+            group, members = found
+            labels = event.labels
+            if len(group) == 1:
+                one = labels.get(group[0], "")
+                if one in members:
+                    series[(event.name, (one,))].append((event.time, value))
+            else:
+                values = tuple([labels.get(label, "") for label in group])
+                if values in members:
+                    series[(event.name, values)].append((event.time, value))
         return tickets
 
     def alerting(self, transition: Transition) -> None:
@@ -121,7 +141,7 @@ class SeriesBuffer:
             points = self._series[key] = deque(maxlen=self._max_points)
             if transition.value is not None:  # the point that crossed came before this
                 points.append((transition.at, transition.value))
-            self._kept[name] = group
+            self._keep(key)
         self._alerting.pop(key, None)
         self._alerting[key] = None
 
@@ -131,9 +151,19 @@ class SeriesBuffer:
         never = next((k for k in self._series if k not in self._alerting), None)
         return never if never is not None else next(iter(self._alerting))
 
+    def _keep(self, key: SeriesKey) -> None:
+        name, values = key
+        group = self._chart_labels[name]
+        self._kept.setdefault(name, (group, set()))[1].add(_member(values))
+
     def _drop(self, key: SeriesKey) -> None:
         del self._series[key]
         self._alerting.pop(key, None)
+        name, values = key
+        members = self._kept[name][1]
+        members.discard(_member(values))
+        if not members:
+            del self._kept[name]
 
     def points(
         self, name: str, labels: Mapping[str, str], start: float, end: float
@@ -145,3 +175,7 @@ class SeriesBuffer:
             if series_name == name and wanted <= dict(zip(group, values, strict=True)).items():
                 return [(t, v) for t, v in points if start <= t <= end]
         return []
+
+
+def _member(values: tuple[str, ...]) -> Member:
+    return values[0] if len(values) == 1 else values

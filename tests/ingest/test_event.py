@@ -91,6 +91,9 @@ def test_checked_settles_a_python_built_time_to_epoch_seconds() -> None:
         (Event(1.0, "metric", "cpu", float("inf")), "value must be finite"),
         (Event(1.0, "metric", "cpu", float("-inf")), "value must be finite"),
         (Event(1.0, "metric", "cpu", labels={"host": 7}), "labels must map strings"),  # type: ignore[dict-item]
+        (Event(1.0, "metric", "cpu\ud800"), "lone surrogate"),
+        (Event(1.0, "metric", "cpu", labels={"host": "h\udfff"}), "lone surrogate"),
+        (Event(1.0, "metric", "cpu", labels={"h\ud800": "h"}), "lone surrogate"),
     ],
 )
 def test_checked_holds_a_python_built_event_to_the_wire_constraints(

@@ -159,3 +159,74 @@ def test_batches_keep_the_first_series_seen_until_full_and_extend_only_those(
         for host in "abcd":
             if (name, host) not in kept:
                 assert buffer.points(name, {"host": host}, 0, 100) == []
+
+
+MODEL_RULES = rules(
+    """
+rules:
+  - {name: cpu_high, match: {name: cpu}, group_by: [host], detect: {threshold: {above: 90}}}
+  - {name: mem_high, match: {name: mem}, group_by: [host, zone], detect: {threshold: {above: 9}}}
+  - {name: fleet, match: {name: fleet}, detect: {threshold: {above: 90}}}
+"""
+)
+STEPS = st.lists(
+    st.one_of(
+        st.lists(  # a batch of points (and the odd ticket)
+            st.tuples(
+                st.sampled_from(["cpu", "mem", "fleet", "other", "ticket"]),
+                st.sampled_from(["a", "b", "c"]),
+                st.sampled_from(["z1", "z2", None]),
+                st.sampled_from([1.0, 2.0, None]),
+            ),
+            max_size=8,
+        ),
+        st.tuples(st.sampled_from(["cpu_high", "fleet"]), st.sampled_from(["a", "b", "c", "d"])),
+    ),
+    max_size=30,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(steps=STEPS, max_series=st.integers(0, 4))
+def test_a_kept_series_holds_every_point_since_it_was_kept(
+    steps: list[object], max_series: int
+) -> None:
+    """The buffer against a model that files each point in turn: a series is kept from
+    its first point while there is room, or from its alert in place of another."""
+    buffer = SeriesBuffer(MODEL_RULES, max_series=max_series, max_points=5)
+    chart = {"cpu": ("host",), "mem": ("host", "zone"), "fleet": ()}
+    expected: dict[object, list[tuple[float, float]]] = {}
+    clock = 0.0
+    for step in steps:
+        clock += 1.0
+        if isinstance(step, tuple):  # an alert on (rule, host)
+            rule, host = step
+            name, labels = ("cpu", {"host": host}) if rule == "cpu_high" else ("fleet", {})
+            before = set(buffer._series)
+            buffer.alerting(replace(_firing(rule, host, clock, 7.0), labels=labels))
+            key = (name, tuple(labels[label] for label in chart[name]))
+            for gone in before - set(buffer._series):
+                del expected[gone]
+            if key in buffer._series and key not in before:
+                expected[key] = [(clock, 7.0)]
+            continue
+        batch, tickets = [], []
+        for name, host, zone, value in step:
+            labels = {"host": host} | ({"zone": zone} if zone else {})
+            kind = "ticket" if name == "ticket" else "metric"
+            event = Event(clock, kind, name, value, labels)  # type: ignore[arg-type]
+            batch.append(event)
+            if kind == "ticket":
+                tickets.append(event)
+                continue
+            if name not in chart or value is None:
+                continue
+            key = (name, tuple(labels.get(label, "") for label in chart[name]))
+            if key not in expected and len(expected) < max_series:
+                expected[key] = []
+            if key in expected:
+                expected[key].append((clock, value))
+        assert buffer.observe_many(batch) == tickets
+        assert {k: list(v) for k, v in buffer._series.items()} == {
+            k: v[-5:] for k, v in expected.items()
+        }
