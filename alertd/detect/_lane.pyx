@@ -25,6 +25,40 @@ from libcpp.unordered_map cimport unordered_map
 from libcpp.vector cimport vector
 
 from alertd.detect._resting cimport RestingMap, bytes_into
+from alertd.ingest.event import Event
+
+
+cdef extern from "Python.h":
+    ctypedef struct PyMemberDef:
+        pass
+    ctypedef struct PyMemberDescrObject:
+        PyMemberDef* d_member
+    object PyMember_GetOne(const char* address, PyMemberDef* member)
+
+
+cdef object EVENT = Event  # its metaclass is msgspec.StructMeta, not type
+
+
+cdef PyMemberDef* _slot_of(str field) except NULL:
+    descriptor = EVENT.__dict__[field]
+    if type(descriptor).__name__ != "member_descriptor":
+        raise TypeError(f"Event.{field} is not a slot: msgspec changed how it stores fields")
+    return (<PyMemberDescrObject*>descriptor).d_member
+
+
+# An Event's fields are slots (msgspec.Struct): read at their offsets, as bytecode's
+# specialised LOAD_ATTR does, not by a generic attribute lookup per field and event.
+cdef PyMemberDef* TIME = _slot_of("time")
+cdef PyMemberDef* KIND = _slot_of("kind")
+cdef PyMemberDef* NAME = _slot_of("name")
+cdef PyMemberDef* VALUE = _slot_of("value")
+cdef PyMemberDef* LABELS = _slot_of("labels")
+
+
+cdef inline object _field(object event, PyMemberDef* slot, str name):
+    if type(event) is EVENT:
+        return PyMember_GetOne(<const char*><PyObject*>event, slot)
+    return getattr(event, name)
 
 cdef int BY_PYTHON = -1
 """A plan of a shape this lane does not handle: the Python lane applies the event."""
@@ -74,35 +108,36 @@ cdef class CompiledLane:
         cdef int code
         while i < count:
             event = events[i]
-            at = event.time
+            at = _field(event, TIME, "time")
             if at > watermark and at >= due:
                 break
-            code = self._plan_code(event)
+            labels = _field(event, LABELS, "labels")
+            code = self._plan_code(event, labels)
             if code == NOT_QUIET:
                 break
             if code == BY_PYTHON:
                 if not self._step(self._lane, event, tracked):
                     break
             elif code != FEEDS_NOTHING:
-                if not self._apply(<_Plan>self._plan_list[code], event, at, tracking, tracked):
+                plan = <_Plan>self._plan_list[code]
+                if not self._apply(plan, event, labels, at, tracking, tracked):
                     break
             if at > watermark:
                 watermark = at
             i += 1
         return i, watermark
 
-    cdef int _plan_code(self, event) except -100:
+    cdef int _plan_code(self, event, labels) except -100:
         """The memo's answer for ``event``, learnt from the Python lane on a miss."""
-        name = event.name
+        name = _field(event, NAME, "name")
         bytes_into(self._name, name)
         found = self._names.find(self._name)
         cdef int known = self._learn_name(name) if found == self._names.end() else deref(found).second
         # The index memo's key, (kind, name, *values), unambiguous in bytes: a kind has
         # no NUL, and the name and each value are preceded by their length.
-        bytes_into(self._key, event.kind)
+        bytes_into(self._key, _field(event, KIND, "kind"))
         self._key.push_back(0)
         self._append_sized(self._name)
-        labels = event.labels
         cdef PyObject* value
         for label in <tuple>self._looked_at[known]:
             value = PyDict_GetItem(labels, label)
@@ -127,16 +162,18 @@ cdef class CompiledLane:
         self._key.append(<const char*>&size, sizeof(size))
         self._key.append(part)
 
-    cdef int _apply(self, _Plan plan, event, double at, bint tracking, tracked) except -1:
+    cdef int _apply(
+        self, _Plan plan, event, labels, double at, bint tracking, tracked
+    ) except -1:
         """The Python lane's one-input step for ``plan``: 1 if applied, 0 if the event
         must take the full path."""
-        reading = event.value
+        reading = _field(event, VALUE, "value")
         cdef double number
         if reading is not None:
             number = reading
             if number < plan.low or number > plan.high:
                 return 0  # NaN compares False both ways: a missing number is quiet
-        cdef PyObject* found = PyDict_GetItem(event.labels, plan.group_label)
+        cdef PyObject* found = PyDict_GetItem(labels, plan.group_label)
         group = <object>found if found != NULL else ""
         if type(group) is not str:
             return 1 if self._step(self._lane, event, tracked) else 0

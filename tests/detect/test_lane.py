@@ -197,3 +197,16 @@ def test_an_event_no_rule_takes_only_moves_the_clock() -> None:
 def test_an_engine_without_native_series_runs_the_python_lane() -> None:
     evaluator = Evaluator(rules(RULES), native_series=False)
     assert evaluator.engine.quiet.compiled is None
+
+
+class _Derived(Event):  # the lane reads an Event's slots directly, anything else by name
+    pass
+
+
+def test_an_event_of_another_type_is_read_by_attribute_alike() -> None:
+    compiled, python = _evaluators(MEMO_LIMIT)
+    spec: Spec = [(1.0, "metric", "temp", 20.0, {"host": "h1", "site": "b"})] * 3
+    spec.append((1.0, "metric", "temp", 5.0, {"host": "h2", "site": "b"}))
+    events = [_Derived(e.time, e.kind, e.name, e.value, e.labels) for e in _events(spec)]
+    assert _lane_run(compiled, events, 0) == _lane_run(python, events, 0) == (3, events[2].time)
+    assert _slots(compiled) == _slots(python)
