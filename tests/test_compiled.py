@@ -9,6 +9,7 @@ import os
 import pytest
 
 from alertd.detect import quiet, table
+from alertd.ingest import batch
 from alertd.ingest.event import epoch_seconds
 
 
@@ -18,4 +19,5 @@ def test_the_compiled_modules_are_built_where_ci_requires_them() -> None:
         pytest.skip("ALERTD_REQUIRE_NATIVE is not set")
     assert table.NATIVE_BUILT, "alertd.detect._resting is not built"
     assert quiet.CompiledLane is not None, "alertd.detect._lane is not built"
-    assert epoch_seconds.__module__ == "alertd.ingest._epoch", "it is not built"
+    assert epoch_seconds.__module__ == "alertd.ingest._decode", "_decode is not built"
+    assert batch._object_run is not batch.object_run, "alertd.ingest._decode is not built"

@@ -25,40 +25,16 @@ from libcpp.unordered_map cimport unordered_map
 from libcpp.vector cimport vector
 
 from alertd.detect._resting cimport RestingMap, bytes_into
+from alertd.ingest._slots cimport PyMemberDef, read, slot_of
 from alertd.ingest.event import Event
 
-
-cdef extern from "Python.h":
-    ctypedef struct PyMemberDef:
-        pass
-    ctypedef struct PyMemberDescrObject:
-        PyMemberDef* d_member
-    object PyMember_GetOne(const char* address, PyMemberDef* member)
-
-
 cdef object EVENT = Event  # its metaclass is msgspec.StructMeta, not type
+cdef PyMemberDef* TIME = slot_of(Event, "time")
+cdef PyMemberDef* KIND = slot_of(Event, "kind")
+cdef PyMemberDef* NAME = slot_of(Event, "name")
+cdef PyMemberDef* VALUE = slot_of(Event, "value")
+cdef PyMemberDef* LABELS = slot_of(Event, "labels")
 
-
-cdef PyMemberDef* _slot_of(str field) except NULL:
-    descriptor = EVENT.__dict__[field]
-    if type(descriptor).__name__ != "member_descriptor":
-        raise TypeError(f"Event.{field} is not a slot: msgspec changed how it stores fields")
-    return (<PyMemberDescrObject*>descriptor).d_member
-
-
-# An Event's fields are slots (msgspec.Struct): read at their offsets, as bytecode's
-# specialised LOAD_ATTR does, not by a generic attribute lookup per field and event.
-cdef PyMemberDef* TIME = _slot_of("time")
-cdef PyMemberDef* KIND = _slot_of("kind")
-cdef PyMemberDef* NAME = _slot_of("name")
-cdef PyMemberDef* VALUE = _slot_of("value")
-cdef PyMemberDef* LABELS = _slot_of("labels")
-
-
-cdef inline object _field(object event, PyMemberDef* slot, str name):
-    if type(event) is EVENT:
-        return PyMember_GetOne(<const char*><PyObject*>event, slot)
-    return getattr(event, name)
 
 cdef int BY_PYTHON = -1
 """A plan of a shape this lane does not handle: the Python lane applies the event."""
@@ -108,10 +84,10 @@ cdef class CompiledLane:
         cdef int code
         while i < count:
             event = events[i]
-            at = _field(event, TIME, "time")
+            at = read(event, EVENT, TIME, "time")
             if at > watermark and at >= due:
                 break
-            labels = _field(event, LABELS, "labels")
+            labels = read(event, EVENT, LABELS, "labels")
             code = self._plan_code(event, labels)
             if code == NOT_QUIET:
                 break
@@ -129,13 +105,13 @@ cdef class CompiledLane:
 
     cdef int _plan_code(self, event, labels) except -100:
         """The memo's answer for ``event``, learnt from the Python lane on a miss."""
-        name = _field(event, NAME, "name")
+        name = read(event, EVENT, NAME, "name")
         bytes_into(self._name, name)
         found = self._names.find(self._name)
         cdef int known = self._learn_name(name) if found == self._names.end() else deref(found).second
         # The index memo's key, (kind, name, *values), unambiguous in bytes: a kind has
         # no NUL, and the name and each value are preceded by their length.
-        bytes_into(self._key, _field(event, KIND, "kind"))
+        bytes_into(self._key, read(event, EVENT, KIND, "kind"))
         self._key.push_back(0)
         self._append_sized(self._name)
         cdef PyObject* value
@@ -167,7 +143,7 @@ cdef class CompiledLane:
     ) except -1:
         """The Python lane's one-input step for ``plan``: 1 if applied, 0 if the event
         must take the full path."""
-        reading = _field(event, VALUE, "value")
+        reading = read(event, EVENT, VALUE, "value")
         cdef double number
         if reading is not None:
             number = reading

@@ -53,26 +53,11 @@ def decode_alertd_batch(
     """Canonical alertd JSON: single objects in one loop, the rest by decode_alertd."""
     events: list[Event] = []
     failed: list[tuple[int, Exception]] = []
-    append, decode, epoch = events.append, _object_decoder.decode, epoch_seconds
     start, count = 0, len(records)
     while start < count:
-        i = start
-        try:  # the common case: every record one event object, each decoded in C
-            for i in range(start, count):
-                raw = records[i].value or b""
-                if len(raw) > MAX_RECORD_BYTES:
-                    raise _SlowPath
-                event = decode(raw)
-                stamp = event.time
-                if stamp.__class__ is not float:  # ingest.event.settled, without a call
-                    stamp = epoch(stamp)  # type: ignore[arg-type]
-                    if not MIN_TIME <= stamp <= MAX_TIME:
-                        raise _SlowPath
-                    force_setattr(event, "time", stamp)
-                append(event)
-            return events, failed
-        except Exception:  # record i takes the slow path, which names the reason
-            pass
+        i = _object_run(records, start, events)  # the common case, each decoded in C
+        if i == count:
+            break
         try:  # arrays of events, and the exact reason for a bad record
             events.extend(decode_alertd(records[i].value or b""))
         except Exception as exc:
@@ -81,12 +66,41 @@ def decode_alertd_batch(
     return events, failed
 
 
-class _SlowPath(Exception):
-    """Leaves the fast loop for decode_alertd, which rejects the record."""
+def object_run(records: Sequence[Record], start: int, events: list[Event]) -> int:
+    """Append the events of ``records[start:]`` while each is one event object within
+    the limits; returns the index of the first that is not (``len(records)`` when
+    none), for the slow path to decode or reject with its reason.
+
+    The reference of the compiled :class:`~alertd.ingest._decode.ObjectRun`, and
+    what runs where that is not built."""
+    append, decode, count = events.append, _object_decoder.decode, len(records)
+    for i in range(start, count):
+        raw = records[i].value or b""
+        if len(raw) > MAX_RECORD_BYTES:
+            return i
+        try:
+            event = decode(raw)
+            stamp = event.time
+            if stamp.__class__ is not float:  # ingest.event.settled, without a call
+                stamp = epoch_seconds(stamp)  # type: ignore[arg-type]
+                if not MIN_TIME <= stamp <= MAX_TIME:
+                    return i
+                force_setattr(event, "time", stamp)
+        except Exception:
+            return i
+        append(event)
+    return count
 
 
 _object_decoder = msgspec.json.Decoder(Event)
 """The common case only: one event object per record (an array fails over)."""
+
+try:
+    from alertd.ingest._decode import ObjectRun
+except ImportError:  # not built (pyproject.toml, ext-modules)
+    _object_run = object_run
+else:
+    _object_run = ObjectRun(_object_decoder.decode, MAX_RECORD_BYTES, MIN_TIME, MAX_TIME).run
 
 
 BATCH_DECODERS: dict[str, BatchDecoder] = {"alertd": decode_alertd_batch}

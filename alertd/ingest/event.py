@@ -21,7 +21,7 @@ import msgspec
 from msgspec.structs import force_setattr
 
 try:
-    from alertd.ingest._epoch import epoch_seconds as epoch_seconds
+    from alertd.ingest._decode import epoch_seconds as epoch_seconds
 except ImportError:  # not built (pyproject.toml, ext-modules)
 
     def epoch_seconds(moment: datetime) -> float:

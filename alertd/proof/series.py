@@ -79,10 +79,10 @@ class SeriesBuffer:
 
         Hot path (every consumed event), hence one loop for both jobs. Once the buffer
         is full, only a kept series can gain a point, so the loop looks events up
-        among those (:meth:`_observe_kept`).
+        among those (:func:`observe_kept`).
         """
         if len(self._series) >= self._max_series:
-            return self._observe_kept(events)
+            return observe_kept(events, self._kept, self._series)
         tickets: list[Event] = []
         series, names = self._series, self._chart_labels
         for event in events:
@@ -101,29 +101,6 @@ class SeriesBuffer:
                 points = series[key] = deque(maxlen=self._max_points)
                 self._keep(key)
             points.append((event.time, value))
-        return tickets
-
-    def _observe_kept(self, events: Sequence[Event]) -> list[Event]:
-        tickets: list[Event] = []
-        series, kept = self._series, self._kept
-        for event in events:
-            if event.kind == "ticket":
-                tickets.append(event)
-                continue
-            found = kept.get(event.name)
-            value = event.value
-            if found is None or value is None:
-                continue
-            group, members = found
-            labels = event.labels
-            if len(group) == 1:
-                one = labels.get(group[0], "")
-                if one in members:
-                    series[(event.name, (one,))].append((event.time, value))
-            else:
-                values = tuple([labels.get(label, "") for label in group])
-                if values in members:
-                    series[(event.name, values)].append((event.time, value))
         return tickets
 
     def alerting(self, transition: Transition) -> None:
@@ -179,3 +156,33 @@ class SeriesBuffer:
 
 def _member(values: tuple[str, ...]) -> Member:
     return values[0] if len(values) == 1 else values
+
+
+def observe_kept(
+    events: Sequence[Event],
+    kept: dict[str, tuple[tuple[str, ...], set[Member]]],
+    series: dict[SeriesKey, deque[tuple[float, float]]],
+) -> list[Event]:
+    """A full buffer's loop: only a kept series gains a point, and an event of any
+    other costs a lookup. (Compiled, it took half the time, a fiftieth of alertd's
+    per event: not worth a module; bench/RESULTS.md, ninth pass.)"""
+    tickets: list[Event] = []
+    for event in events:
+        if event.kind == "ticket":
+            tickets.append(event)
+            continue
+        found = kept.get(event.name)
+        value = event.value
+        if found is None or value is None:
+            continue
+        group, members = found
+        labels = event.labels
+        if len(group) == 1:
+            one = labels.get(group[0], "")
+            if one in members:
+                series[(event.name, (one,))].append((event.time, value))
+        else:
+            values = tuple([labels.get(label, "") for label in group])
+            if values in members:
+                series[(event.name, values)].append((event.time, value))
+    return tickets

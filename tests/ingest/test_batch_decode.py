@@ -3,7 +3,9 @@ the same events in the same order, and the same records rejected for the same re
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import NamedTuple
+from unittest.mock import patch
 
 import msgspec
 import pytest
@@ -14,11 +16,14 @@ from alertd.ingest import batch as batch_module
 from alertd.ingest import decoders
 from alertd.ingest.batch import batch_decoder, decode_alertd_batch, one_by_one
 from alertd.ingest.decoders import DecodeError, decode_alertd
-from alertd.ingest.event import Event
+from alertd.ingest.event import MAX_TIME, MIN_TIME, Event
 
 
 class Record(NamedTuple):
     value: bytes | None
+
+
+ObjectRun = Callable[[list[Record], int, list[Event]], int]
 
 
 GOOD = {"time": "2026-09-21T14:13:20.123Z", "kind": "metric", "name": "cpu", "value": 0.5}
@@ -62,19 +67,39 @@ def _outcome(
     return events, [(i, type(e).__name__, str(e), getattr(e, "kind", "")) for i, e in failed]
 
 
+def _object_runs(max_bytes: int = decoders.MAX_RECORD_BYTES) -> dict[str, ObjectRun]:
+    """The batch loop's common case: the Python reference, and the compiled one."""
+    runs: dict[str, ObjectRun] = {"python": batch_module.object_run}
+    try:
+        from alertd.ingest._decode import ObjectRun as Compiled
+    except ImportError:
+        return runs
+    decode = batch_module._object_decoder.decode
+    runs["compiled"] = Compiled(decode, max_bytes, MIN_TIME, MAX_TIME).run
+    return runs
+
+
 @settings(max_examples=400, deadline=None)
 @given(st.lists(VALUES, max_size=30))
 @example([msgspec.json.encode(GOOD)])
 def test_the_batch_loop_decodes_like_the_record_decoder(values: list[bytes | None]) -> None:
     records = [Record(v) for v in values]
-    assert _outcome(decode_alertd_batch(records)) == _outcome(one_by_one(decode_alertd)(records))
+    expected = _outcome(one_by_one(decode_alertd)(records))
+    for run in _object_runs().values():
+        with patch.object(batch_module, "_object_run", run):
+            assert _outcome(decode_alertd_batch(records)) == expected
 
 
+@pytest.mark.parametrize("loop", ["python", "compiled"])
 def test_a_record_over_the_size_limit_is_rejected_as_too_large(
-    monkeypatch: pytest.MonkeyPatch,
+    monkeypatch: pytest.MonkeyPatch, loop: str
 ) -> None:
     monkeypatch.setattr(batch_module, "MAX_RECORD_BYTES", 10)
     monkeypatch.setattr(decoders, "MAX_RECORD_BYTES", 10)
+    runs = _object_runs(max_bytes=10)
+    if loop not in runs:
+        pytest.skip("alertd.ingest._decode is not built")
+    monkeypatch.setattr(batch_module, "_object_run", runs[loop])
     events, failed = decode_alertd_batch([Record(msgspec.json.encode(GOOD))])
     assert events == []
     assert [(i, getattr(e, "kind", "")) for i, e in failed] == [(0, "too_large")]

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from alertd.ingest import event
 
-epoch = pytest.importorskip("alertd.ingest._epoch")
+epoch = pytest.importorskip("alertd.ingest._decode")
 
 OFFSETS = st.timedeltas(
     min_value=-dt.timedelta(hours=24) + dt.timedelta(microseconds=1),

@@ -1,3 +1,0 @@
-from datetime import datetime
-
-def epoch_seconds(moment: datetime) -> float: ...
