@@ -15,7 +15,8 @@ A rule that groups by one label and may take the quiet lane is filed in a
 :class:`~alertd.detect._resting.RestingMap` where that compiled module was built (at
 install, with a C++ compiler): its fresh series at rest are slots of a C++ map, not
 Python detectors, until Python code asks for one. ``ALERTD_NATIVE_SERIES=0`` turns it
-off; without the module every rule is filed in a dict.
+off, and with it the compiled quiet lane (alertd/detect/_lane.pyx), which works on
+these maps; without the module every rule is filed in a dict.
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """The compiled epoch gives the float ``datetime.timestamp`` gives, for every time a
-decoded event can carry (alertd/ingest/_epoch.pyx)."""
+decoded event can carry (alertd/ingest/_decode.pyx)."""
 
 from __future__ import annotations
 
